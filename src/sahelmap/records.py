@@ -1,0 +1,355 @@
+"""The canonical records (events, presence claims, movements) and the reader of
+sahelmap's own CSV format.
+
+Each file holds one kind of record, told apart by its header: an events file
+has ``event_type``, a claims file ``status``, a movements file ``origin`` and
+``destination``. The reader checks every row and collects every problem
+(file, line, field, value, fix) instead of stopping at the first; valid rows
+are kept and invalid ones are returned as rejected rows with their reasons.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import settings
+from ._errors import InputError, Problem
+from .actors import resolve_actors
+
+KINDS = ("event", "claim", "movement")
+COMMON = ["record_id", "date_start", "date_end", "date_precision", "actor", "confidence",
+          "source", "notes"]
+PLACE = ["place_name", "country", "admin1", "within", "latitude", "longitude",
+         "location_precision"]
+COLUMNS: dict[str, list[str]] = {
+    "event": COMMON + ["opponent", "event_type", "fatalities"] + PLACE,
+    "claim": COMMON + ["status"] + PLACE,
+    "movement": COMMON + ["origin", "origin_country", "origin_admin1", "destination",
+                          "destination_country", "destination_admin1", "size"],
+}
+REQUIRED: dict[str, list[str]] = {
+    "event": ["record_id", "date_start", "actor", "event_type", "confidence", "source",
+              "place_name"],
+    "claim": ["record_id", "date_start", "actor", "status", "confidence", "source", "place_name"],
+    "movement": ["record_id", "date_start", "actor", "origin", "destination", "confidence",
+                 "source"],
+}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+DATE_PATTERN = r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$"
+
+
+@dataclass
+class Records:
+    """Valid records by kind, the rows that were rejected, and every problem found."""
+
+    events: pd.DataFrame
+    claims: pd.DataFrame
+    movements: pd.DataFrame
+    rejected: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    def by_kind(self, kind: str) -> pd.DataFrame:
+        return {"event": self.events, "claim": self.claims, "movement": self.movements}[kind]
+
+
+def empty(kind: str) -> pd.DataFrame:
+    """An empty frame with the canonical columns of ``kind``."""
+    return _canonical(pd.DataFrame(columns=COLUMNS[kind] + ["file", "line"]), kind)
+
+
+def detect_kind(columns: list[str]) -> str | None:
+    cols = set(columns)
+    if "event_type" in cols:
+        return "event"
+    if "status" in cols:
+        return "claim"
+    if "origin" in cols or "destination" in cols:
+        return "movement"
+    return None
+
+
+def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, list[Problem]]:
+    """Read a CSV as strings with the physical line number of every row.
+
+    Rows with too many or too few fields are reported, not dropped: a row with
+    more fields keeps its first ones (the surplus is named in the problem).
+    """
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read file ({exc.strerror}); check the path") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{name}:{line}: byte 0x{raw[exc.start]:02x} is not UTF-8; "
+            "save the file as UTF-8 (in a spreadsheet: CSV UTF-8)") from None
+    reader = csv.reader(text.splitlines(keepends=True))
+    problems: list[Problem] = []
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InputError(f"{name}: file is empty; a records file needs a header row") from None
+    rows, lines = [], []
+    width = len(header)
+    start = reader.line_num + 1
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                start = reader.line_num + 1
+                continue
+            if len(row) > width:
+                extra = [c for c in row[width:] if c.strip()]
+                if extra:
+                    problems.append(Problem(name, start, "", extra[0],
+                                            f"row has {len(row)} fields, header has {width}",
+                                            "quote values that contain commas"))
+                row = row[:width]
+            elif len(row) < width:
+                row = row + [""] * (width - len(row))
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{name}:{reader.line_num}: {exc}; check the quoting of this row") from None
+    frame = pd.DataFrame(rows, columns=header, dtype=object).fillna("")
+    frame = frame.apply(lambda c: c.astype(str).str.strip()) if len(frame) else frame
+    frame["file"] = name
+    frame["line"] = np.asarray(lines, dtype="int64")
+    return header, frame, problems
+
+
+def _dates(values: pd.Series, end: bool) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse YYYY, YYYY-MM or YYYY-MM-DD; return (date, precision, ok).
+
+    For ``end=True`` a partial date stands for the last day it covers.
+    """
+    parts = values.str.extract(DATE_PATTERN)
+    y = pd.to_numeric(parts["y"], errors="coerce")
+    m = pd.to_numeric(parts["m"], errors="coerce")
+    d = pd.to_numeric(parts["d"], errors="coerce")
+    precision = pd.Series(np.where(d.notna(), "day", np.where(m.notna(), "month", "year")),
+                          index=values.index)
+    start = pd.to_datetime(
+        pd.DataFrame({"year": y, "month": m.fillna(1), "day": d.fillna(1)}), errors="coerce")
+    date = start
+    if end:
+        month_end = start + pd.offsets.MonthEnd(0)
+        year_end = start + pd.offsets.YearEnd(0)
+        date = start.where(precision == "day", month_end.where(precision == "month", year_end))
+    ok = y.notna() & date.notna()
+    return date, precision, ok
+
+
+def _check_choice(frame, col, allowed, kind_label, problems, required=True):
+    vals = frame[col]
+    bad = ~vals.isin(allowed)
+    if not required:
+        bad &= vals != ""
+    for i in np.flatnonzero(bad.to_numpy()):
+        problems.append(Problem(frame["file"].iat[i], int(frame["line"].iat[i]), col,
+                                vals.iat[i], f"is not a known {kind_label}",
+                                f"use one of: {', '.join(allowed)}"))
+    return bad
+
+
+def validate(frame: pd.DataFrame, kind: str, actors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Check raw string rows of one kind; return (valid canonical rows, rejected rows, problems)."""
+    problems: list[Problem] = []
+    frame = frame.copy()
+    for col in COLUMNS[kind]:
+        if col not in frame.columns:
+            frame[col] = ""
+    bad = pd.Series(False, index=frame.index)
+
+    def report(mask: pd.Series, col: str, message: str, fix: str) -> None:
+        nonlocal bad
+        for i in np.flatnonzero(mask.to_numpy()):
+            problems.append(Problem(frame["file"].iat[i], int(frame["line"].iat[i]), col,
+                                    str(frame[col].iat[i]), message, fix))
+        bad |= mask
+
+    for col in REQUIRED[kind]:
+        if kind != "movement" and col == "place_name":
+            continue
+        report(frame[col] == "", col, "is empty", f"every {kind} needs a {col}")
+
+    ids = frame["record_id"]
+    report((ids != "") & ~ids.str.match(ID_PATTERN),
+           "record_id", "is not a valid id",
+           "use lower-case letters, digits, '.', '_' or '-' (at most 80)")
+    dup = (ids != "") & ids.duplicated(keep="first")
+    report(dup, "record_id", "repeats an earlier record_id", "give every record its own id")
+
+    start, start_prec, start_ok = _dates(frame["date_start"], end=False)
+    report((frame["date_start"] != "") & ~start_ok, "date_start", "is not a date",
+           "write YYYY-MM-DD, YYYY-MM or YYYY")
+    has_end = frame["date_end"] != ""
+    end_given, _, end_ok = _dates(frame["date_end"], end=True)
+    report(has_end & ~end_ok, "date_end", "is not a date", "write YYYY-MM-DD, YYYY-MM or YYYY")
+    implied_end, _, _ = _dates(frame["date_start"], end=True)
+    end = end_given.where(has_end, implied_end)
+    report(start_ok & has_end & end_ok & (end < start), "date_end",
+           "is before date_start", "swap the two dates or correct one of them")
+    precision = frame["date_precision"].where(
+        frame["date_precision"] != "",
+        pd.Series(np.where(has_end & (end != implied_end), "range", start_prec), index=frame.index))
+    frame["date_precision"] = precision
+    _check_choice(frame, "date_precision", list(settings.DATE_PRECISIONS), "date precision",
+                  problems)
+    bad |= ~frame["date_precision"].isin(settings.DATE_PRECISIONS)
+
+    resolved = resolve_actors(frame["actor"], actors)
+    report((frame["actor"] != "") & (resolved["actor"] == ""), "actor", "is not a known group",
+           "use an actor_id or alias from geodata/actors.csv, or add the alias there")
+    frame["actor_raw"] = frame["actor"]
+    frame["actor"] = resolved["actor"]
+    frame["actor_candidates"] = resolved["actor_candidates"]
+    if kind == "event":
+        opp = resolve_actors(frame["opponent"], actors)
+        report((frame["opponent"] != "") & (opp["actor"] == ""), "opponent",
+               "is not a known group",
+               "use an actor_id or alias from geodata/actors.csv, or add the alias there")
+        frame["opponent_raw"] = frame["opponent"]
+        frame["opponent"] = opp["actor"]
+
+    bad |= _check_choice(frame, "confidence", list(settings.CONFIDENCES), "confidence", problems,
+                         required=False)
+    if kind == "event":
+        frame["event_type_raw"] = frame["event_type"]
+        bad |= _check_choice(frame, "event_type", list(settings.EVENT_TYPES), "event type",
+                             problems, required=False)
+        fat = pd.to_numeric(frame["fatalities"], errors="coerce")
+        fat_ok = fat.notna() & (fat >= 0) & (fat == fat.round())
+        report((frame["fatalities"] != "") & ~fat_ok, "fatalities",
+               "is not a whole number of people", "write a count such as 12, or leave it empty")
+        frame["fatalities"] = fat.where(fat_ok).astype("Int64")
+    if kind == "claim":
+        bad |= _check_choice(frame, "status", list(settings.CLAIM_STATUSES), "claim status",
+                             problems, required=False)
+
+    if kind == "movement":
+        for col in ("origin_country", "destination_country"):
+            bad |= _check_choice(frame, col, list(settings.COUNTRIES), "country code", problems,
+                                 required=False)
+    else:
+        bad |= _check_choice(frame, "country", list(settings.COUNTRIES), "country code",
+                             problems, required=False)
+        bad |= _check_choice(frame, "location_precision", list(settings.LOCATION_PRECISIONS),
+                             "location precision", problems, required=False)
+        lat = pd.to_numeric(frame["latitude"], errors="coerce")
+        lon = pd.to_numeric(frame["longitude"], errors="coerce")
+        has_lat, has_lon = frame["latitude"] != "", frame["longitude"] != ""
+        report(has_lat & ~lat.between(-90, 90), "latitude", "is not a latitude",
+               "write decimal degrees between -90 and 90 (north positive)")
+        report(has_lon & ~lon.between(-180, 180), "longitude", "is not a longitude",
+               "write decimal degrees between -180 and 180 (east positive)")
+        report(has_lat != has_lon, "latitude" , "and longitude must be given together",
+               "fill both coordinates or neither")
+        report((frame["place_name"] == "") & ~(has_lat & has_lon), "place_name", "is empty",
+               f"every {kind} needs a place_name or coordinates")
+        frame["latitude"], frame["longitude"] = lat, lon
+
+    frame["date_start"], frame["date_end"] = start.dt.date, end.dt.date
+    rejected = frame.loc[bad].copy()
+    valid = _canonical(frame.loc[~bad].copy(), kind)
+    return valid, rejected, problems
+
+
+def _canonical(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Order and type the canonical columns; ids are prefixed by dataset."""
+    frame = frame.copy()
+    for col in COLUMNS[kind] + ["actor_raw", "actor_candidates", "file", "line"]:
+        if col not in frame.columns:
+            frame[col] = ""
+    if kind == "event":
+        for col in ("opponent_raw", "event_type_raw"):
+            if col not in frame.columns:
+                frame[col] = ""
+    if "dataset" not in frame.columns:
+        frame["dataset"] = "notes"
+    frame.insert(0, "record_kind", kind)
+    ids = frame["dataset"].astype(str) + ":" + frame["record_id"].astype(str)
+    frame.insert(0, f"{kind}_id", ids)
+    return frame.reset_index(drop=True)
+
+
+def read_records(paths: list[Path | str], actors: pd.DataFrame,
+                 kind: str | None = None) -> Records:
+    """Read one or more records files of sahelmap's CSV format.
+
+    Never raises for row problems: they come back in ``Records.problems`` and the
+    offending rows in ``Records.rejected``. Raises :class:`InputError` when a file
+    cannot be read at all.
+    """
+    found: dict[str, list[pd.DataFrame]] = {k: [] for k in KINDS}
+    rejected: list[pd.DataFrame] = []
+    problems: list[Problem] = []
+    seen_ids: dict[str, tuple[str, int]] = {}
+    for path in paths:
+        name = str(path)
+        header, frame, row_problems = read_csv_rows(Path(path))
+        problems += row_problems
+        this_kind = kind or detect_kind(header)
+        if this_kind is None:
+            problems.append(Problem(name, 1, "", "", "cannot tell which kind of records this is",
+                                    "an events file has an event_type column, a claims file "
+                                    "status, a movements file origin and destination"))
+            rejected.append(frame.assign(reason="unknown kind of file"))
+            continue
+        missing = [c for c in REQUIRED[this_kind] if c not in header]
+        if this_kind != "movement" and "place_name" in missing and {"latitude", "longitude"} <= set(header):
+            missing.remove("place_name")
+        if missing:
+            for col in missing:
+                problems.append(Problem(name, 1, col, "", "required column is missing",
+                                        f"add it to the header; a {this_kind}s file needs "
+                                        f"{', '.join(REQUIRED[this_kind])}"))
+            rejected.append(frame.assign(reason=f"file lacks column(s) {', '.join(missing)}"))
+            continue
+        unknown = [c for c in header if c and c not in COLUMNS[this_kind]]
+        for col in unknown:
+            # Unknown columns are kept, not an error: say so once so typos are visible.
+            problems.append(Problem(name, 1, col, "", "is not a column sahelmap reads (kept as is)",
+                                    f"rename it to one of: {', '.join(COLUMNS[this_kind])}",
+                                    level="warning"))
+        valid, bad, found_problems = validate(frame, this_kind, actors)
+        # record ids must be unique across files of the same dataset
+        clash = valid["record_id"].map(lambda r: r in seen_ids)
+        for i in np.flatnonzero(clash.to_numpy()):
+            rid = valid["record_id"].iat[i]
+            other = seen_ids[rid]
+            found_problems.append(Problem(name, int(valid["line"].iat[i]), "record_id", rid,
+                                          f"is already used at {other[0]}:{other[1]}",
+                                          "give every record its own id"))
+        if clash.any():
+            bad = pd.concat([bad, valid.loc[clash]])
+            valid = valid.loc[~clash].reset_index(drop=True)
+        seen_ids.update({r: (name, int(l)) for r, l in zip(valid["record_id"], valid["line"])})
+        problems += found_problems
+        reasons = _reasons(found_problems)
+        if len(bad):
+            bad = bad.assign(reason=bad["line"].map(reasons).fillna(""))
+            rejected.append(bad)
+        found[this_kind].append(valid)
+    out = {k: (pd.concat(v, ignore_index=True) if v else empty(k)) for k, v in found.items()}
+    rejected_frame = (pd.concat(rejected, ignore_index=True) if rejected
+                      else pd.DataFrame(columns=["file", "line", "reason"]))
+    return Records(events=out["event"], claims=out["claim"], movements=out["movement"],
+                   rejected=rejected_frame, problems=sorted(problems))
+
+
+def _reasons(problems: list[Problem]) -> dict[int, str]:
+    reasons: dict[int, list[str]] = {}
+    for p in problems:
+        if p.line > 1 and p.level == "error":
+            reasons.setdefault(p.line, []).append(f"{p.field} {p.message}")
+    return {line: "; ".join(r) for line, r in reasons.items()}
