@@ -160,6 +160,8 @@ def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "pla
     for col in ("country", "admin1", "within", "location_precision", "latitude", "longitude"):
         if col not in df:
             df[col] = "" if col not in ("latitude", "longitude") else np.nan
+    for col in (name_col, "country", "admin1", "within", "location_precision"):
+        df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str).str.strip()
     if id_col is None:
         id_col = next((c for c in df.columns if c.endswith("_id") and c != "place_id"), None)
     lat = pd.to_numeric(df["latitude"], errors="coerce")
@@ -183,7 +185,10 @@ def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "pla
                                       "candidates": "_candidates"})
     df = df.merge(matched, on=qcols, how="left")
     df.index = records.index
+    for col in ("_status", "_method", "_candidates", "place_id"):
+        df[col] = df[col].astype(object).where(df[col].notna(), "")
     df["_status"] = df["_status"].where(need, "coordinates")
+    df.loc[need & (df["_key"] == ""), "_status"] = "unmatched"
     failed = need & df["_status"].isin(["unmatched", "unresolved"]) & (df["within"].fillna("") != "")
     if failed.any():
         wq = df.loc[failed, ["within", "country", "_admin1_key"]].copy()

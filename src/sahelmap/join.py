@@ -73,6 +73,7 @@ def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
     has_point = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
     lon = np.where(has_point, shapely.get_x(geom), np.nan)
     lat = np.where(has_point, shapely.get_y(geom), np.nan)
+    has_point &= np.isfinite(lon) & np.isfinite(lat)
     units = locate_units(lon, lat, admin1, admin2)
     precision = out["location_precision"].fillna("").to_numpy()
     level1 = np.isin(precision, [p for p, lv in SUPPORTS.items() if 1 in lv])

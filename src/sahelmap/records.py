@@ -164,6 +164,8 @@ def _check_choice(frame, col, allowed, kind_label, problems, required=True):
 def validate(frame: pd.DataFrame, kind: str, actors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Check raw string rows of one kind; return (valid canonical rows, rejected rows, problems)."""
     problems: list[Problem] = []
+    if frame.empty:
+        return empty(kind), frame.iloc[0:0].assign(reason=""), problems
     frame = frame.copy()
     for col in COLUMNS[kind]:
         if col not in frame.columns:

@@ -1,0 +1,93 @@
+"""The thin CLI: one-line errors, exit codes, help for every command, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sahelmap.cli import build_parser, main
+
+from .conftest import GEODATA, RECORDS
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "sahelmap.cli", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_every_command_has_help():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert set(sub.choices) >= {"validate", "geocode", "place", "build"}
+    for name, p in sub.choices.items():
+        assert p.description and len(p.format_help()) > 100, name
+
+
+def test_validate_default_records_is_clean(capsys):
+    assert main(["validate", *map(str, RECORDS)]) == 0
+    assert "no problems" in capsys.readouterr().out
+
+
+def test_validate_bad_file_lists_each_problem_on_one_line(write):
+    path = write("bad.csv", "record_id,date_start,actor,event_type,place_name,latitude,longitude,"
+                            "confidence,source\n"
+                            "a,2025-04-02,jnim,attack,Djibo,,,reported,s\n"
+                            "b,02/04/2025,jnim,attack,Djibo,,,reported,s\n"
+                            "c,2025-04-02,nobody,attack,Djibo,,,reported,s\n"
+                            "d,2025-04-02,jnim,attack,,95,1,reported,s\n")
+    res = run("validate", str(path))
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert [l.split(": ")[0] for l in lines] == [f"{path}:3", f"{path}:4", f"{path}:5"]
+    assert "Traceback" not in res.stderr
+    assert "1 events" in res.stdout and "3 rows rejected" in res.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["validate", "does-not-exist.csv"], "does-not-exist.csv: cannot read file"),
+    (["--geodata", "/nonexistent", "place", "Djibo"], "/nonexistent: geodata folder not found"),
+])
+def test_user_mistakes_are_one_line_errors(args, needle):
+    res = run(*args)
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and needle in res.stderr and "Traceback" not in res.stderr
+
+
+def test_non_utf8_file_is_named_with_its_line(write):
+    path = write("latin.csv", "record_id,date_start,actor,event_type,place_name,confidence,source\n"
+                              "a,2025-04-02,jnim,attack,Dédougou,reported,s\n", encoding="cp1252")
+    res = run("validate", str(path))
+    assert res.returncode == 2 and f"{path}:2: byte 0xe9 is not UTF-8" in res.stderr
+
+
+def test_place_shows_matches_with_sources():
+    res = run("place", "Dedigo")
+    assert res.returncode == 0
+    assert "geonames:2361477" in res.stdout and "Dédougou" in res.stdout
+    assert "GeoNames" in res.stdout and "BF3" in res.stdout
+    res = run("place", "Dioura")
+    assert res.returncode == 1 and "ambiguous" in res.stdout
+    assert "curated:dioura-kayes" in res.stdout and "curated:dioura-tenenkou" in res.stdout
+
+
+def test_geocode_writes_a_report_naming_unplaced_records(tmp_path):
+    report = tmp_path / "report.csv"
+    res = run("geocode", *map(str, RECORDS), "--report", str(report), "--output", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    rep = pd.read_csv(report, keep_default_na=False)
+    assert set(rep["place_name"]) == {"Tatkarat", "Fatli"}
+    assert (rep["line"] > 1).all() and rep["file"].str.endswith("events.csv").all()
+    events = pd.read_csv(tmp_path / "events.csv", keep_default_na=False)
+    assert len(events) == len(pd.read_csv(GEODATA / "records" / "events.csv"))
+
+
+def test_build_is_deterministic(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("-q", "build", "--out", str(a)).returncode == 0
+    assert run("-q", "build", "--out", str(b)).returncode == 0
+    for name in ("events.csv", "claims.csv", "movements.csv", "geocode_report.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert not list(a.glob(".*.tmp"))
