@@ -77,6 +77,10 @@ def detect_kind(columns: list[str]) -> str | None:
 def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, list[Problem]]:
     """Read a CSV as strings with the physical line number of every row.
 
+    The stdlib reader is used because it knows where each row starts, even when
+    a quoted note spans lines; own-notes files are hand-curated (thousands of
+    rows at most). Bulk exports (ACLED, UCDP) get a C-engine reader of their own.
+
     Rows with too many or too few fields are reported, not dropped: a row with
     more fields keeps its first ones (the surplus is named in the problem).
     """
@@ -325,7 +329,7 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
                                     level="warning"))
         valid, bad, found_problems = validate(frame, this_kind, actors)
         # record ids must be unique across files of the same dataset
-        clash = valid["record_id"].map(lambda r: r in seen_ids)
+        clash = valid["record_id"].isin(list(seen_ids))
         for i in np.flatnonzero(clash.to_numpy()):
             rid = valid["record_id"].iat[i]
             other = seen_ids[rid]
