@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from sahelmap import read_records
-from sahelmap.cli import locate
+from sahelmap.pipeline import locate
 
 from .conftest import RECORDS
 

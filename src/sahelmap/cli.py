@@ -14,12 +14,16 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from ._errors import SahelmapError
+from ._errors import InputError, SahelmapError
 from .export import write_csv
 from .gazetteer import build_gazetteer
-from .geocode import geocode, geocode_movements, match_names
+from .geocode import match_names
 from .geodata import Geodata, read_geodata
-from .join import join_admin
+from .config import read_config, settings_from
+from .export import write_table
+from .periods import FREQUENCIES
+from .pipeline import analyse, locate, unit_geometries
+from .presence import LEVELS
 from .records import Records, read_records
 
 EXIT_INVALID = 1
@@ -69,25 +73,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     n = _errors(records)
     print(_summary(records) + (f"; {n} problem(s)" if n else "; no problems"))
     return EXIT_INVALID if n else 0
-
-
-def locate(records: Records, geodata: Geodata) -> dict[str, pd.DataFrame]:
-    """Geocode and join every kind of record; return the frames and one report."""
-    places = build_gazetteer(geodata)
-    events, rep_e = geocode(records.events, places)
-    claims, rep_c = geocode(records.claims, places)
-    moves, rep_m = geocode_movements(records.movements, places)
-    events = join_admin(events, geodata.admin1, geodata.admin2)
-    claims = join_admin(claims, geodata.admin1, geodata.admin2)
-    report = pd.concat([rep_e, rep_c, rep_m], ignore_index=True)
-    rejected = records.rejected
-    if len(rejected):
-        extra = pd.DataFrame({"file": rejected["file"], "line": rejected["line"],
-                              "record_id": rejected.get("record_id", ""), "status": "rejected",
-                              "resolution": "row not read", "fix": rejected["reason"]})
-        report = pd.concat([report, extra], ignore_index=True)
-    report = report.fillna("").sort_values(["file", "line", "field"], kind="stable")
-    return {"events": events, "claims": claims, "movements": moves, "report": report}
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
@@ -143,12 +128,80 @@ def cmd_place(args: argparse.Namespace) -> int:
     return 0 if match["status"] == "matched" else EXIT_INVALID
 
 
+def _analysis(args: argparse.Namespace):
+    """Read, locate and analyse records with settings from the config file and flags."""
+    config_path = args.config or ("sahelmap.toml" if Path("sahelmap.toml").is_file() else None)
+    data = read_config(config_path) if config_path else {}
+    try:
+        ps, axs, spec = settings_from(data, str(config_path or "flags"), period=args.period,
+                                      start=args.start, end=args.end, level=args.level,
+                                      half_life_days=args.half_life, grid_size=args.grid_size,
+                                      infer=False if args.no_inferred else None)
+    except SahelmapError:
+        raise
+    geodata = _load(args)
+    paths = args.paths or _default_records(args)
+    _progress(args, f"reading {len(paths)} records file(s)")
+    records = _read(args, geodata, paths)
+    _progress(args, _summary(records))
+    places = build_gazetteer(geodata)
+    located = locate(records, geodata, places)
+    _progress(args, f"presence by {ps.level}, {spec.freq if not spec.windows else 'windows'}, "
+                    f"half-life {ps.half_life_days:g} days")
+    try:
+        result = analyse(located, geodata, places, presence_settings=ps, axes_settings=axs,
+                         period_spec=spec)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    return geodata, ps, result
+
+
+def _default_records(args: argparse.Namespace) -> list[str]:
+    paths = sorted(str(p) for p in (Path(args.geodata) / "records").glob("*.csv"))
+    if not paths:
+        raise InputError("no records files given and none in geodata/records; "
+                         "pass PATH... of records CSV files")
+    return paths
+
+
+def _write_output(frame, path: str) -> None:
+    try:
+        write_table(frame, path)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def cmd_presence(args: argparse.Namespace) -> int:
+    geodata, ps, result = _analysis(args)
+    pres = result["presence"]
+    counts = pres[pres["status"] != "none"].groupby("status").size()
+    print(f"{len(pres)} unit-period-group rows over {len(result['periods'])} periods; "
+          + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if args.output:
+        frame = pres
+        if Path(args.output).suffix.lower() in (".geojson", ".parquet"):
+            geoms = unit_geometries(ps, geodata, pres["unit_id"])
+            frame = geoms[["unit_id", "geometry"]].merge(pres, on="unit_id", how="right")
+            frame = frame[[c for c in frame.columns if c != "geometry"] + ["geometry"]]
+        _write_output(frame, args.output)
+        print(f"written to {args.output}")
+    return 0
+
+
+def cmd_axes(args: argparse.Namespace) -> int:
+    _, _, result = _analysis(args)
+    ax = result["axes"]
+    print(f"{len(ax)} axes: {int((ax['kind'] == 'declared').sum())} declared, "
+          f"{int((ax['kind'] == 'inferred').sum())} inferred")
+    if args.output:
+        _write_output(ax, args.output)
+        print(f"written to {args.output}")
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     geodata = _load(args)
-    paths = args.paths or sorted(str(p) for p in (Path(args.geodata) / "records").glob("*.csv"))
-    if not paths:
-        raise SahelmapError("no records files given and none in geodata/records; "
-                            "pass PATH... of records CSV files")
+    paths = args.paths or _default_records(args)
     _progress(args, f"reading {len(paths)} records file(s)")
     records = _read(args, geodata, paths)
     _progress(args, _summary(records))
@@ -194,6 +247,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", metavar="ISO3", help="restrict to one country (e.g. MLI)")
     p.add_argument("--admin1", metavar="NAME", help="restrict to one first-level unit")
     p.set_defaults(func=cmd_place)
+
+    for name, func, what in (("presence", cmd_presence, "presence of each group per unit and period"),
+                             ("axes", cmd_axes, "axes of reinforcement, declared and inferred")):
+        p = sub.add_parser(name, help=f"compute the {what}",
+                           description=f"Compute the {what} from records (default: "
+                                       "geodata/records/*.csv). Settings come from --config (or "
+                                       "./sahelmap.toml), then from these flags; see docs/method.md.")
+        p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+        p.add_argument("-o", "--output", metavar="FILE",
+                       help="write the table: .csv, .geojson or .parquet (GeoParquet)")
+        p.add_argument("--config", metavar="FILE", help="settings file (default: ./sahelmap.toml)")
+        p.add_argument("--period", choices=FREQUENCIES, help="period length (default: month)")
+        p.add_argument("--start", metavar="DATE", help="first day of the periods (YYYY-MM-DD)")
+        p.add_argument("--end", metavar="DATE", help="last day of the periods (YYYY-MM-DD)")
+        p.add_argument("--level", choices=LEVELS, help="units: admin1, admin2 or grid")
+        p.add_argument("--half-life", type=float, metavar="DAYS", help="decay half-life in days")
+        p.add_argument("--grid-size", type=float, metavar="DEG", help="grid cell size in degrees")
+        p.add_argument("--no-inferred", action="store_true", help="declared axes only")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("build", help="locate records and write the outputs into a folder",
                        description="Read records (default: geodata/records/*.csv), geocode and "

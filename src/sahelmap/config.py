@@ -1,0 +1,73 @@
+"""The project config file (``sahelmap.toml``): presence, axes and period settings.
+
+Only this module reads it. Unknown sections or keys are errors that name the
+file, the key and the keys allowed, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from ._errors import InputError
+from .axes import AxesSettings
+from .periods import FREQUENCIES, windows
+from .pipeline import PeriodSpec
+from .presence import PresenceSettings
+
+SECTIONS = {"presence": PresenceSettings, "axes": AxesSettings, "periods": PeriodSpec}
+PERIOD_KEYS = ("freq", "start", "end", "windows")
+
+
+def read_config(path: Path | str) -> dict:
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(f"{path}: config file not found; check the path") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc}); fix the syntax") from None
+    check_config(data, str(path))
+    return data
+
+
+def check_config(data: dict, name: str = "config") -> None:
+    for section, value in data.items():
+        if section not in SECTIONS:
+            raise InputError(f"{name}: unknown section [{section}]; use "
+                             f"{', '.join(f'[{s}]' for s in SECTIONS)}")
+        allowed = PERIOD_KEYS if section == "periods" else SECTIONS[section].names()
+        for key in value:
+            if key not in allowed:
+                raise InputError(f"{name}: [{section}] {key!r} is not a setting; use one of: "
+                                 f"{', '.join(allowed)}")
+
+
+def settings_from(data: dict, name: str = "config", **overrides
+                  ) -> tuple[PresenceSettings, AxesSettings, PeriodSpec]:
+    """Settings from a parsed config, then flag overrides (``None`` means not given)."""
+    pres = dict(data.get("presence", {}))
+    ax = dict(data.get("axes", {}))
+    per = dict(data.get("periods", {}))
+    if "claim_confidences" in pres:
+        pres["claim_confidences"] = tuple(pres["claim_confidences"])
+    if "windows" in per:
+        per["windows"] = tuple(tuple(w) for w in per["windows"])
+    try:
+        ps = PresenceSettings().updated(**pres)
+        ps = ps.updated(**{k: overrides.get(k) for k in ("level", "half_life_days", "grid_size")})
+        axs = AxesSettings().updated(**ax)
+        axs = axs.updated(infer=overrides.get("infer"))
+        spec = PeriodSpec(freq=overrides.get("period") or per.get("freq") or "month",
+                          start=overrides.get("start") or per.get("start"),
+                          end=overrides.get("end") or per.get("end"),
+                          windows=per.get("windows", ()))
+        if spec.freq not in FREQUENCIES:
+            raise ValueError(f"period {spec.freq!r} is not known; use one of: "
+                             f"{', '.join(FREQUENCIES)}")
+        if spec.windows:
+            windows(list(spec.windows))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name}: {exc}") from None
+    return ps, axs, spec
