@@ -91,3 +91,55 @@ def test_build_is_deterministic(tmp_path):
     for name in ("events.csv", "claims.csv", "movements.csv", "geocode_report.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert not list(a.glob(".*.tmp"))
+
+
+def test_presence_and_axes_commands_write_tables(tmp_path):
+    out = tmp_path / "presence.geojson"
+    res = run("presence", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    import geopandas as gpd
+
+    g = gpd.read_file(out)
+    row = g[(g["unit_id"] == "BF-01") & (g["group"] == "jnim") & (g["period"] == "2025-04")]
+    assert len(row) == 1 and row.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
+    res = run("axes", "-o", str(tmp_path / "axes.parquet"), "--no-inferred")
+    assert res.returncode == 0, res.stderr
+    ax = gpd.read_parquet(tmp_path / "axes.parquet")
+    assert set(ax["kind"]) == {"declared"} and ax.crs.to_epsg() == 4326
+
+
+def test_config_file_and_flags_set_the_parameters(tmp_path):
+    cfg = tmp_path / "sahelmap.toml"
+    cfg.write_text('[presence]\nhalf_life_days = 10\nlevel = "admin2"\n'
+                   '[presence.type_weights]\nseizure = 5.0\n[periods]\nfreq = "quarter"\n')
+    out = tmp_path / "p.csv"
+    res = run("presence", "-o", str(out), "--config", str(cfg), cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    p = pd.read_csv(out, keep_default_na=False)
+    assert set(p["period"]) >= {"2025-Q2"} and "BFA-2878" in set(p["unit_id"])  # Tapoa
+    diapaga = p[(p["unit_id"] == "BFA-2878") & (p["group"] == "jnim")]
+    assert diapaga["activity"].iloc[0] == pytest.approx(5.0)  # one corroborated seizure
+    # ./sahelmap.toml is read by default, and flags override it
+    res = run("presence", "-o", str(out), "--period", "year", cwd=tmp_path)
+    assert res.returncode == 0 and set(pd.read_csv(out)["period"].astype(str)) <= {"2023", "2024", "2025"}
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("[presence]\nhalf_lif = 3\n", "'half_lif' is not a setting"),
+    ("[nonsense]\n", "unknown section [nonsense]"),
+    ("[presence]\nlevel = 'county'\n", "presence level 'county' is not known"),
+    ("[periods]\nwindows = [['a', '2024-01-01', '2024-03-01'], ['b', '2024-02-01', '2024-04-01']]\n",
+     "overlap"),
+    ("[presence\n", "not valid TOML"),
+])
+def test_bad_config_is_a_one_line_error(tmp_path, text, needle):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(text)
+    res = run("presence", "--config", str(cfg))
+    assert res.returncode == 2 and needle in res.stderr and "Traceback" not in res.stderr
+    assert res.stderr.strip().count("\n") == 0
+
+
+def test_unknown_output_format_is_named(tmp_path):
+    res = run("axes", "-o", str(tmp_path / "axes.xlsx"))
+    assert res.returncode == 2 and "'.xlsx' is not supported" in res.stderr

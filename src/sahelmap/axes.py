@@ -126,13 +126,13 @@ def inferred_shifts(presence: pd.DataFrame, periods: pd.DataFrame, unit_points: 
     ch = ch[ch.groupby(["group", "p", "sign"]).cumcount() < settings.top_k]
     down = ch[ch["sign"] < 0].rename(columns={"unit": "origin_unit", "mag": "fall"})
     up = ch[ch["sign"] > 0].rename(columns={"unit": "destination_unit", "mag": "rise"})
-    pairs = down[["group", "p", "origin_unit", "fall"]].merge(
-        up[["group", "p", "destination_unit", "rise"]], on=["group", "p"])
+    down = down.assign(total_fall=down.groupby(["group", "p"])["fall"].transform("sum"))
+    up = up.assign(total_rise=up.groupby(["group", "p"])["rise"].transform("sum"))
+    pairs = down[["group", "p", "origin_unit", "fall", "total_fall"]].merge(
+        up[["group", "p", "destination_unit", "rise", "total_rise"]], on=["group", "p"])
     if pairs.empty:
         return empty
-    g = pairs.groupby(["group", "p"])
-    total_fall = g["fall"].transform("sum")
-    total_rise = g["rise"].transform("sum")
+    total_fall, total_rise = pairs["total_fall"], pairs["total_rise"]
     moved = np.minimum(total_fall, total_rise)
     pairs["strength"] = moved * (pairs["fall"] / total_fall) * (pairs["rise"] / total_rise)
     pts = unit_points.set_index("unit_id")
