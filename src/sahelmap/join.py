@@ -1,4 +1,4 @@
-"""Join located records to admin units: one vectorised point-in-polygon query.
+"""Join located records to admin units: a vectorised point-in-polygon pass per unit.
 
 The precision of a location decides which levels it may support
 (:data:`sahelmap.settings.SUPPORTS`): an exact or near point supports its
@@ -26,6 +26,30 @@ def leaf_units(admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFrame) -> gpd.GeoDat
     return gpd.GeoDataFrame(leaves, geometry="geometry", crs=admin1.crs)
 
 
+def leaf_index(lon: np.ndarray, lat: np.ndarray, leaves: gpd.GeoDataFrame) -> np.ndarray:
+    """Position in ``leaves`` of the unit holding each point, -1 for none.
+
+    One pass per unit (a few hundred), each a bounding-box filter and a
+    prepared point-in-polygon test on coordinate arrays: no point objects and
+    no per-point Python. A point on a shared border goes to the first unit.
+    """
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    idx = np.full(len(lon), -1, dtype="int64")
+    geoms = np.array(leaves.geometry.values, dtype=object)
+    shapely.prepare(geoms)
+    bounds = shapely.bounds(geoms)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    for i, (x0, y0, x1, y1) in enumerate(bounds):
+        cand = np.flatnonzero(ok & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+        if len(cand) == 0:
+            continue
+        hit = shapely.intersects_xy(geoms[i], lon[cand], lat[cand])
+        idx[cand[hit]] = i
+        ok[cand[hit]] = False
+    return idx
+
+
 def locate_units(lon: np.ndarray, lat: np.ndarray, admin1: gpd.GeoDataFrame,
                  admin2: gpd.GeoDataFrame) -> pd.DataFrame:
     """For coordinate arrays, the admin-1 and admin-2 unit holding each point.
@@ -33,31 +57,19 @@ def locate_units(lon: np.ndarray, lat: np.ndarray, admin1: gpd.GeoDataFrame,
     NaN coordinates and points outside every unit get empty ids.
     """
     leaves = leaf_units(admin1, admin2)
-    n = len(lon)
-    lon = np.asarray(lon, dtype="float64")
-    lat = np.asarray(lat, dtype="float64")
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    points = shapely.points(np.where(ok, lon, 0.0), np.where(ok, lat, 0.0))
-    tree = shapely.STRtree(leaves.geometry.values)
-    pt_idx, unit_idx = tree.query(points, predicate="intersects")
-    # A point on a shared border touches two units: keep the lowest unit index.
-    order = np.lexsort((unit_idx, pt_idx))
-    pt_idx, unit_idx = pt_idx[order], unit_idx[order]
-    first = np.unique(pt_idx, return_index=True)[1]
-    pt_idx, unit_idx = pt_idx[first], unit_idx[first]
-    keep = ok[pt_idx]
-    pt_idx, unit_idx = pt_idx[keep], unit_idx[keep]
-
-    leaf_id = np.full(n, "", dtype=object)
-    leaf_id[pt_idx] = leaves["unit_id"].to_numpy()[unit_idx]
-    is_admin2 = np.zeros(n, dtype=bool)
-    is_admin2[pt_idx] = (leaves["level"].to_numpy()[unit_idx] == 2)
+    idx = leaf_index(lon, lat, leaves)
+    is2 = (leaves["level"].to_numpy() == 2)
     parent = admin2.set_index("unit_id")["parent_id"]
-    admin1_id = np.where(is_admin2, pd.Series(leaf_id).map(parent).fillna("").to_numpy(), leaf_id)
-    admin2_id = np.where(is_admin2, leaf_id, "")
-    country = pd.Series(admin1_id).map(admin1.set_index("unit_id")["country"]).fillna("")
-    return pd.DataFrame({"admin1_id": admin1_id.astype(object), "admin2_id": admin2_id.astype(object),
-                         "admin_country": country.to_numpy()})
+    ids = leaves["unit_id"].to_numpy(dtype=object)
+    a1 = np.where(is2, pd.Series(ids).map(parent).fillna("").to_numpy(dtype=object), ids)
+    a2 = np.where(is2, ids, "")
+    country = pd.Series(a1).map(admin1.set_index("unit_id")["country"]).fillna("").to_numpy(dtype=object)
+    # one extra slot at the end holds the "no unit" values for idx == -1
+    take = np.where(idx < 0, len(ids), idx)
+    pad = np.array([""], dtype=object)
+    return pd.DataFrame({"admin1_id": np.concatenate([a1, pad])[take],
+                         "admin2_id": np.concatenate([a2, pad])[take].astype(object),
+                         "admin_country": np.concatenate([country, pad])[take]})
 
 
 def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
@@ -78,13 +90,13 @@ def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
     precision = out["location_precision"].fillna("").to_numpy()
     level1 = np.isin(precision, [p for p, lv in SUPPORTS.items() if 1 in lv])
     level2 = np.isin(precision, [p for p, lv in SUPPORTS.items() if 2 in lv])
-    out["admin1_id"] = np.where(level1, units["admin1_id"], "")
-    out["admin2_id"] = np.where(level2, units["admin2_id"], "")
+    out["admin1_id"] = np.where(level1, units["admin1_id"].to_numpy(), "").astype(object)
+    out["admin2_id"] = np.where(level2, units["admin2_id"].to_numpy(), "").astype(object)
     out["admin_country"] = units["admin_country"].to_numpy()
     names1 = admin1.set_index("unit_id")["name"]
     names2 = admin2.set_index("unit_id")["name"]
-    out["admin1_name"] = out["admin1_id"].map(names1).fillna("")
-    out["admin2_name"] = out["admin2_id"].map(names2).fillna("")
+    out["admin1_name"] = _lookup(out["admin1_id"], names1)
+    out["admin2_name"] = _lookup(out["admin2_id"], names2)
 
     note = np.full(len(out), "", dtype=object)
     outside = has_point & (units["admin1_id"].to_numpy() == "")
@@ -98,3 +110,10 @@ def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
                       zip(units["admin_country"].to_numpy()[mismatch], stated[mismatch])]
     out["join_note"] = note
     return out
+
+
+def _lookup(ids: pd.Series, names: pd.Series) -> np.ndarray:
+    """Map ids to names through their distinct values (fast on millions of rows)."""
+    codes, uniques = pd.factorize(ids)
+    mapped = pd.Series(uniques).map(names).fillna("").to_numpy(dtype=object)
+    return np.concatenate([mapped, np.array([""], dtype=object)])[codes]

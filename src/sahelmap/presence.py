@@ -91,11 +91,15 @@ class PresenceSettings:
 
 
 def grid_id(lon: np.ndarray, lat: np.ndarray, size: float) -> np.ndarray:
-    """Cell id ``g<size>:<ix>:<iy>`` of the regular lon/lat grid (south-west corner index)."""
+    """Cell id ``g<size>:<ix>:<iy>`` of the regular lon/lat grid (south-west corner index).
+
+    Labels are formatted once per distinct cell, not once per point.
+    """
     ix = np.floor(np.asarray(lon, dtype="float64") / size).astype("int64")
     iy = np.floor(np.asarray(lat, dtype="float64") / size).astype("int64")
-    return np.char.add(np.char.add(np.char.add(f"g{size:g}:", ix.astype(str)), ":"),
-                       iy.astype(str)).astype(object)
+    cells, inverse = np.unique(np.stack([ix, iy], axis=1), axis=0, return_inverse=True)
+    labels = np.array([f"g{size:g}:{x}:{y}" for x, y in cells], dtype=object)
+    return labels[inverse.ravel()]
 
 
 def unit_of(frame: pd.DataFrame, settings: PresenceSettings,
@@ -125,41 +129,92 @@ def unit_of(frame: pd.DataFrame, settings: PresenceSettings,
     return out
 
 
+def _codes(values, vocabulary: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize strings once: (integer codes, distinct values); NaN becomes ''."""
+    codes, uniques = pd.factorize(pd.Series(values).fillna("").astype(str))
+    return codes.astype("int64"), np.asarray(uniques, dtype=object)
+
+
+def _map_codes(codes: np.ndarray, uniques: np.ndarray, mapping, default) -> np.ndarray:
+    """Map a factorized column through a dict or Series, touching each distinct value once."""
+    mapped = pd.Series(uniques, dtype=object).map(mapping).fillna(default).to_numpy()
+    return mapped[codes]
+
+
 def participation(events: pd.DataFrame, actors: pd.DataFrame,
                   settings: PresenceSettings) -> pd.DataFrame:
-    """One row per (event row, group) that took part, with the role weight."""
+    """One row per (event row, group) that took part, with the role weight.
+
+    The acting group has role 1 (split equally among the candidates of a joint
+    attribution); an armed opponent has role ``opponent_weight``; civilians and
+    blanks take no part. Rows are ordered by event row.
+    """
     kind = actors.set_index("actor_id")["kind"]
-    rows = np.arange(len(events))
-    actor = events["actor"].fillna("").to_numpy(dtype=object)
-    cands = events.get("actor_candidates", pd.Series("", index=events.index)).fillna("")
+    n = len(events)
+    rows = np.arange(n)
+    a_codes, a_uniq = _codes(events["actor"])
+    actor = a_uniq[a_codes] if n else np.array([], dtype=object)
     joint = actor == JOINT
     parts = [pd.DataFrame({"row": rows[~joint], "group": actor[~joint], "role": 1.0})]
     if joint.any():
+        cands = events.get("actor_candidates", pd.Series("", index=events.index)).fillna("")
         split = pd.Series(cands.to_numpy()[joint], index=rows[joint]).str.split("|")
-        n = split.str.len().to_numpy()
+        count = split.str.len().to_numpy()
         ex = split.explode()
         parts.append(pd.DataFrame({"row": ex.index.to_numpy(), "group": ex.to_numpy(),
-                                   "role": np.repeat(1.0 / n, n)}))
-    opp = events.get("opponent", pd.Series("", index=events.index)).fillna("").to_numpy(dtype=object)
-    armed_opp = (opp != "") & (opp != JOINT) & ~np.isin(
-        pd.Series(opp).map(kind).fillna("").to_numpy(), UNARMED_KINDS)
-    if settings.opponent_weight > 0 and armed_opp.any():
-        parts.append(pd.DataFrame({"row": rows[armed_opp], "group": opp[armed_opp],
+                                   "role": np.repeat(1.0 / count, count)}))
+    if settings.opponent_weight > 0 and "opponent" in events:
+        o_codes, o_uniq = _codes(events["opponent"])
+        opp = o_uniq[o_codes]
+        armed = (opp != "") & (opp != JOINT)
+        parts.append(pd.DataFrame({"row": rows[armed], "group": opp[armed],
                                    "role": settings.opponent_weight}))
     out = pd.concat(parts, ignore_index=True)
-    unarmed = out["group"].map(kind).isin(UNARMED_KINDS) | (out["group"] == "")
-    return out[~unarmed].reset_index(drop=True)
+    g_codes, g_uniq = _codes(out["group"])
+    unarmed = pd.Series(g_uniq).map(kind).isin(UNARMED_KINDS).to_numpy() | (g_uniq == "")
+    out = out[~unarmed[g_codes]]
+    return out.sort_values("row", kind="stable").reset_index(drop=True)
 
 
 def _weights(events: pd.DataFrame, settings: PresenceSettings) -> np.ndarray:
-    tw = events["event_type"].map(settings.type_weights).fillna(0.0).to_numpy("float64")
-    cw = events["confidence"].map(settings.confidence_weights).fillna(0.0).to_numpy("float64")
-    return tw * cw
+    tw = _map_codes(*_codes(events["event_type"]), settings.type_weights, 0.0)
+    cw = _map_codes(*_codes(events["confidence"]), settings.confidence_weights, 0.0)
+    return tw.astype("float64") * cw.astype("float64")
 
 
 def _sides(groups: np.ndarray, actors: pd.DataFrame) -> np.ndarray:
     kind = pd.Series(groups).map(actors.set_index("actor_id")["kind"]).fillna("")
     return np.where(kind.isin(STATE_SIDE_KINDS), "state", groups).astype(object)
+
+
+def _pair(left_rows: np.ndarray, right_rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with left_rows[i] == right_rows[j]; ``right_rows`` sorted. Vectorised join."""
+    count = np.bincount(right_rows, minlength=n)
+    start = np.cumsum(count) - count
+    reps = count[left_rows]
+    i = np.repeat(np.arange(len(left_rows)), reps)
+    j = np.repeat(start[left_rows], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
+    return i, j
+
+
+def _join_ids(key: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ids per key, in text order, joined with '|': (sorted keys, joined strings)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key = np.asarray(key, dtype="int64")
+    if len(key) == 0:
+        return key, np.array([], dtype=object)
+    codes, uniques = pd.factorize(pd.Series(ids, dtype=object).astype(str), sort=True)
+    order = np.lexsort((codes, key))
+    key, codes = key[order], codes[order]
+    new = np.r_[True, (key[1:] != key[:-1]) | (codes[1:] != codes[:-1])]
+    key, codes = key[new], codes[new]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    offsets = pa.array(np.r_[starts, len(key)].astype("int32"))
+    values = pa.array(np.asarray(uniques, dtype=object), pa.string()).take(pa.array(codes))
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, values), "|")
+    return key[starts], joined.to_numpy(zero_copy_only=False).astype(object)
 
 
 def presence(events: pd.DataFrame, claims: pd.DataFrame, periods: pd.DataFrame,
@@ -172,65 +227,77 @@ def presence(events: pd.DataFrame, claims: pd.DataFrame, periods: pd.DataFrame,
     :mod:`sahelmap.periods`. Returns one row per (unit, period, group) with the
     columns of ``PRESENCE_COLUMNS``; rows whose score has decayed below 1% of
     the presence threshold, with no event and no claim, are left out.
+    Everything is vectorised over events; the only loop runs over periods.
     """
     settings = settings or PresenceSettings()
     P = len(periods)
     id_col = "event_id" if "event_id" in events.columns else events.columns[0]
 
-    # --- events → (unit, group, period) activity
+    # --- events → contributions (unit, group, period, weight), as integer codes
     ev_unit = unit_of(events, settings, split_units)
     part = participation(events, actors, settings)
-    part["unit"] = ev_unit[part["row"].to_numpy()] if len(part) else []
-    part = part[part["unit"] != ""]
-    base_w = _weights(events, settings)
+    part = part[ev_unit[part["row"].to_numpy()] != ""] if len(part) else part
     sl = slice_records(events["date_start"], events["date_end"], periods)
-    contrib = part.merge(sl, on="row")
-    contrib["w"] = (contrib["role"].to_numpy() * contrib["weight"].to_numpy()
-                    * base_w[contrib["row"].to_numpy()])
+    pi, sj = _pair(part["row"].to_numpy(), sl["row"].to_numpy(), len(events))
+    c_row = part["row"].to_numpy()[pi]
+    c_pidx = sl["pidx"].to_numpy()[sj]
+    c_w = (part["role"].to_numpy()[pi] * sl["weight"].to_numpy()[sj]
+           * _weights(events, settings)[c_row])
+    c_unit = ev_unit[c_row]
+    c_group = part["group"].to_numpy(dtype=object)[pi]
 
-    # --- claims → (unit, group, period) effects
+    # --- claims → (unit, group, period, effect)
     cl = claims[claims["confidence"].isin(settings.claim_confidences)] if len(claims) else claims
     cl_unit = unit_of(cl, settings, split_units)
     csl = slice_records(cl["date_start"], cl["date_end"], periods) if len(cl) else \
-        pd.DataFrame({"row": [], "pidx": [], "weight": []})
-    if len(csl):
-        r = csl["row"].to_numpy()
-        csl = csl.assign(unit=cl_unit[r], group=cl["actor"].to_numpy(dtype=object)[r],
-                         effect=cl["status"].map(CLAIM_EFFECT).to_numpy(dtype=object)[r],
-                         conf=cl["confidence"].map(CONFIDENCE_ORDER).to_numpy()[r],
-                         start=pd.to_datetime(cl["date_start"]).to_numpy()[r],
-                         claim_id=cl["claim_id"].to_numpy(dtype=object)[r])
-        csl = csl[(csl["unit"] != "") & csl["group"].ne(JOINT) & csl["effect"].notna()]
+        pd.DataFrame({"row": np.array([], "int64"), "pidx": np.array([], "int64")})
+    r = csl["row"].to_numpy()
+    csl = pd.DataFrame({
+        "pidx": csl["pidx"].to_numpy(),
+        "unit": cl_unit[r] if len(cl) else np.array([], dtype=object),
+        "group": cl["actor"].to_numpy(dtype=object)[r] if len(cl) else np.array([], dtype=object),
+        "effect": cl["status"].map(CLAIM_EFFECT).to_numpy(dtype=object)[r] if len(cl) else [],
+        "conf": cl["confidence"].map(CONFIDENCE_ORDER).to_numpy()[r] if len(cl) else [],
+        "start": pd.to_datetime(cl["date_start"]).to_numpy()[r] if len(cl) else [],
+        "claim_id": cl["claim_id"].to_numpy(dtype=object)[r] if len(cl) else [],
+    })
+    csl = csl[(csl["unit"] != "") & (csl["group"] != JOINT) & csl["effect"].notna()]
 
-    # --- dense (unit, group) × period arrays over the combinations that occur
-    keys = pd.concat([contrib[["unit", "group"]],
-                      csl[["unit", "group"]] if len(csl) else None]).drop_duplicates()
-    keys = keys.sort_values(["unit", "group"]).reset_index(drop=True)
+    # --- the (unit, group) combinations that occur, as one integer key
+    u_codes, u_uniq = _codes(np.concatenate([c_unit, csl["unit"].to_numpy(dtype=object)]))
+    g_codes, g_uniq = _codes(np.concatenate([c_group, csl["group"].to_numpy(dtype=object)]))
+    G = max(len(g_uniq), 1)
+    key = u_codes * G + g_codes
+    keys, kpos = np.unique(key, return_inverse=True)
+    # order the combinations by (unit id, group id) text for stable output
+    k_unit, k_group = u_uniq[keys // G], g_uniq[keys % G]
+    order = np.lexsort((k_group.astype(str), k_unit.astype(str)))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    kpos = rank[kpos]
+    k_unit, k_group = k_unit[order], k_group[order]
     K = len(keys)
     if K == 0:
         return pd.DataFrame(columns=PRESENCE_COLUMNS)
-    kidx = pd.MultiIndex.from_frame(keys)
-    ck = kidx.get_indexer(pd.MultiIndex.from_frame(contrib[["unit", "group"]]))
-    A = np.zeros((K, P))
-    np.add.at(A, (ck, contrib["pidx"].to_numpy()), contrib["w"].to_numpy())
-    N = np.zeros((K, P), dtype="int64")
-    np.add.at(N, (ck, contrib["pidx"].to_numpy()), 1)
+    ck, cc = kpos[: len(c_unit)], kpos[len(c_unit):]
+    flat = (ck * P + c_pidx).astype("int64")
+    A = np.bincount(flat, weights=c_w.astype("float64"), minlength=K * P).reshape(K, P)
+    A = A.astype("float64")
+    N = np.bincount(flat, minlength=K * P).reshape(K, P)
 
     effect = np.full((K, P), "", dtype=object)
-    claim_ids = None
+    claim_lists = None
     if len(csl):
-        kk = kidx.get_indexer(pd.MultiIndex.from_frame(csl[["unit", "group"]]))
-        csl = csl.assign(k=kk)
+        csl = csl.assign(k=cc)
         # one claim decides each cell: best confidence, then the latest statement,
         # then the strongest effect (clear beats control beats contested beats present)
-        order = {"clear": 0, "control": 1, "contested": 2, "present": 3}
-        csl = csl.assign(eo=csl["effect"].map(order))
+        order_eff = {"clear": 0, "control": 1, "contested": 2, "present": 3}
+        csl = csl.assign(eo=csl["effect"].map(order_eff))
         best = csl.sort_values(["k", "pidx", "conf", "start", "eo"],
                                ascending=[True, True, True, False, True]).drop_duplicates(["k", "pidx"])
         effect[best["k"].to_numpy(), best["pidx"].to_numpy()] = best["effect"].to_numpy()
-        claim_ids = (csl.sort_values("claim_id").drop_duplicates(["k", "pidx", "claim_id"])
-                     .groupby(["k", "pidx"])["claim_id"].agg("|".join)
-                     .rename("evidence_claims").reset_index().rename(columns={"pidx": "_p", "k": "_k"}))
+        claim_lists = _join_ids(csl["k"].to_numpy() * P + csl["pidx"].to_numpy(),
+                                csl["claim_id"].to_numpy(dtype=object))
 
     # --- decayed score; an expulsion clears what was carried over
     days = periods["days"].to_numpy("float64")
@@ -243,15 +310,15 @@ def presence(events: pd.DataFrame, claims: pd.DataFrame, periods: pd.DataFrame,
         S[:, p] = prev
 
     # --- shares and status from events
-    unit_codes, unit_index = pd.factorize(keys["unit"])
+    unit_codes, unit_index = pd.factorize(pd.Series(k_unit))
     U = len(unit_index)
     total = np.zeros((U, P))
     np.add.at(total, unit_codes, np.where(cleared, 0.0, S))
     share = np.divide(S, total[unit_codes], out=np.zeros_like(S), where=total[unit_codes] > 0)
     share = np.where(cleared, 0.0, share)
     present = (S >= settings.present_threshold) & ~cleared
-    side = _sides(keys["group"].to_numpy(dtype=object), actors)
-    side_codes = pd.factorize(side)[0]
+    side = _sides(k_group, actors)
+    side_codes = pd.factorize(pd.Series(side))[0]
     strong = present & (share >= settings.contest_share)
     k_s, p_s = np.nonzero(strong)
     pairs = pd.DataFrame({"u": unit_codes[k_s], "p": p_s, "s": side_codes[k_s]}).drop_duplicates()
@@ -276,13 +343,11 @@ def presence(events: pd.DataFrame, claims: pd.DataFrame, periods: pd.DataFrame,
     keep = (A > 0) | (effect != "") | (S >= 0.01 * settings.present_threshold)
     k_o, p_o = np.nonzero(keep)
     out = pd.DataFrame({
-        "_k": k_o,
-        "_p": p_o,
-        "unit_id": keys["unit"].to_numpy()[k_o],
+        "unit_id": k_unit[k_o],
         "period": periods["period"].to_numpy()[p_o],
         "period_start": periods["period_start"].to_numpy()[p_o],
         "period_end": periods["period_end"].to_numpy()[p_o],
-        "group": keys["group"].to_numpy()[k_o],
+        "group": k_group[k_o],
         "side": side[k_o],
         "activity": A[k_o, p_o].round(6),
         "score": S[k_o, p_o].round(6),
@@ -291,20 +356,18 @@ def presence(events: pd.DataFrame, claims: pd.DataFrame, periods: pd.DataFrame,
         "basis": basis[k_o, p_o],
         "n_events": N[k_o, p_o],
     })
-    if settings.evidence and len(contrib):
-        ev_ids = events[id_col].to_numpy(dtype=object)
-        ev = pd.DataFrame({"k": ck, "p": contrib["pidx"].to_numpy(),
-                           "id": ev_ids[contrib["row"].to_numpy()]})
-        ev = ev.sort_values(["k", "p", "id"]).drop_duplicates()
-        lists = (ev.groupby(["k", "p"], sort=False)["id"].agg("|".join)
-                 .rename("evidence_events").reset_index().rename(columns={"k": "_k", "p": "_p"}))
-        out = out.merge(lists, on=["_k", "_p"], how="left")
-    else:
-        out["evidence_events"] = ""
-    if claim_ids is not None:
-        out = out.merge(claim_ids, on=["_k", "_p"], how="left")
-    else:
-        out["evidence_claims"] = ""
-    out[["evidence_events", "evidence_claims"]] = out[["evidence_events", "evidence_claims"]].fillna("")
-    out = out.drop(columns=["_k", "_p"])
+    cell = k_o * P + p_o
+    out["evidence_events"] = ""
+    out["evidence_claims"] = ""
+    if settings.evidence and len(flat):
+        ids = events[id_col].to_numpy(dtype=object)[c_row]
+        ek, ev_lists = _join_ids(flat, ids)
+        pos = np.searchsorted(ek, cell)
+        hit = (pos < len(ek)) & (ek[np.minimum(pos, len(ek) - 1)] == cell)
+        out.loc[hit, "evidence_events"] = ev_lists[pos[hit]]
+    if claim_lists is not None and len(claim_lists[0]):
+        ck_, c_lists = claim_lists
+        pos = np.searchsorted(ck_, cell)
+        hit = (pos < len(ck_)) & (ck_[np.minimum(pos, len(ck_) - 1)] == cell)
+        out.loc[hit, "evidence_claims"] = c_lists[pos[hit]]
     return out.sort_values(["period_start", "unit_id", "group"], kind="stable").reset_index(drop=True)
