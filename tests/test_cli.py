@@ -88,7 +88,8 @@ def test_build_is_deterministic(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert run("-q", "build", "--out", str(a)).returncode == 0
     assert run("-q", "build", "--out", str(b)).returncode == 0
-    for name in ("events.csv", "claims.csv", "movements.csv", "geocode_report.csv"):
+    for name in ("events.csv", "claims.csv", "movements.csv", "geocode_report.csv",
+                 "presence.csv", "axes.geojson"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert not list(a.glob(".*.tmp"))
 

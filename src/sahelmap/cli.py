@@ -206,13 +206,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     records = _read(args, geodata, paths)
     _progress(args, _summary(records))
     _progress(args, "geocoding and joining admin units")
-    out = locate(records, geodata)
+    places = build_gazetteer(geodata)
+    out = locate(records, geodata, places)
     outdir = Path(args.out)
     for kind in ("events", "claims", "movements"):
         write_csv(out[kind], outdir / f"{kind}.csv", sort_by=[f"{kind[:-1]}_id"])
     write_csv(out["report"], outdir / "geocode_report.csv")
-    _progress(args, f"wrote {outdir}/events.csv, claims.csv, movements.csv and "
-                    f"geocode_report.csv ({len(out['report'])} report rows)")
+    _progress(args, "presence and axes with the default settings")
+    result = analyse(out, geodata, places)
+    write_table(result["presence"], outdir / "presence.csv")
+    write_table(result["axes"], outdir / "axes.geojson")
+    _progress(args, f"wrote {outdir}/: events, claims, movements, geocode_report "
+                    f"({len(out['report'])} rows), presence ({len(result['presence'])} rows), "
+                    f"axes ({len(result['axes'])})")
     return 0
 
 

@@ -1,0 +1,51 @@
+"""The documentation tells the truth about the code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+
+from sahelmap.axes import AxesSettings
+from sahelmap.presence import PresenceSettings
+
+from .conftest import ROOT
+
+METHOD = (ROOT / "docs" / "method.md").read_text(encoding="utf-8")
+
+
+def _row(name: str) -> str:
+    rows = [line for line in METHOD.splitlines() if line.startswith(f"| `{name}`")
+            or line.startswith(f"| `[presence] {name}`") or line.startswith(f"| `[axes] {name}`")]
+    assert len(rows) == 1, f"docs/method.md has no single parameter row for {name}"
+    return rows[0]
+
+
+def test_every_parameter_is_documented_with_its_default():
+    for cls in (PresenceSettings, AxesSettings):
+        default = cls()
+        for f in fields(cls):
+            if f.name == "evidence":
+                continue
+            row = _row(f.name)
+            value = getattr(default, f.name)
+            if isinstance(value, dict):
+                for key, weight in value.items():
+                    label = key.replace("_", " ")
+                    assert re.search(rf"{label} {weight:g}\b", row), (f.name, key)
+            elif isinstance(value, tuple):
+                assert "all four" in row and len(value) == 4
+            elif isinstance(value, bool):
+                assert str(value).lower() in row
+            elif isinstance(value, str):
+                assert f"| `{value}`" in row, f.name
+            else:
+                assert f"| {value:g}" in row or f"| {value:g}°" in row or f"| `{value}`" in row, f.name
+
+
+def test_status_names_in_the_docs_are_the_code_s():
+    from sahelmap.presence import CLAIM_EFFECT, STATUSES
+
+    for status in STATUSES:
+        assert f"`{status}`" in METHOD
+    for claim in CLAIM_EFFECT:
+        assert f"`{claim}`" in METHOD
