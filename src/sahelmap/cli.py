@@ -23,7 +23,10 @@ from .config import read_config, settings_from
 from .export import write_table
 from .periods import FREQUENCIES
 from .pipeline import analyse, locate, unit_geometries
+from .periods import LABEL_PATTERN as PERIOD_LABEL
 from .presence import LEVELS
+from .site import build_site, clean_stale, snippet
+from .tables import read_tables
 from .records import Records, read_records
 
 EXIT_INVALID = 1
@@ -216,9 +219,54 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = analyse(out, geodata, places)
     write_table(result["presence"], outdir / "presence.csv")
     write_table(result["axes"], outdir / "axes.geojson")
+    write_table(result["periods"], outdir / "periods.csv")
     _progress(args, f"wrote {outdir}/: events, claims, movements, geocode_report "
                     f"({len(out['report'])} rows), presence ({len(result['presence'])} rows), "
                     f"axes ({len(result['axes'])})")
+    return 0
+
+
+def default_leaflet() -> Path:
+    return Path(__file__).resolve().parents[2] / "node_modules" / "leaflet" / "dist"
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    geodata = _load(args)
+    places = build_gazetteer(geodata)
+    out = Path(args.out)
+    if args.tables:
+        tables = read_tables(args.tables)
+    else:
+        cmd_build(argparse.Namespace(**{**vars(args), "out": str(out)}))
+        tables = read_tables(out)
+    method = Path(__file__).resolve().parents[2] / "docs" / "method.md"
+    method_md = method.read_text(encoding="utf-8") if method.is_file() else \
+        "# Method\n\nSee docs/method.md in the sahelmap repository."
+    _progress(args, f"site: {len(tables['periods'])} period pages into {out}/")
+    try:
+        result = build_site(tables, geodata, places, out, leaflet_dist=Path(args.leaflet),
+                            method_md=method_md, tiles=args.tiles, max_points=args.max_points,
+                            progress=lambda m: _progress(args, m))
+    except FileNotFoundError as exc:
+        raise InputError(str(exc)) from None
+    removed = clean_stale(out, set(tables["periods"]["period"]))
+    sizes = result["sizes"]
+    biggest = max(sizes, key=sizes.get) if sizes else ""
+    _progress(args, f"site: {len(result['written'])} file(s) changed, {len(removed)} removed; "
+                    f"largest period page {biggest} ({sizes.get(biggest, 0) / 1e6:.2f} MB with "
+                    f"its data); open {out / 'index.html'}")
+    return 0
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    page = Path(args.site) / f"{args.period}.html"
+    if not PERIOD_LABEL.match(args.period) or not page.is_file():
+        known = sorted(p.stem for p in Path(args.site).glob("*.html")
+                       if p.stem not in ("index", "method"))
+        hint = f"built periods run from {known[0]} to {known[-1]}" if known else \
+            "no site is built there; run make or sahelmap site first"
+        raise InputError(f"{page}: no page for period {args.period!r}; {hint}")
+    print(snippet(args.period, args.base or "", args.height))
     return 0
 
 
@@ -272,6 +320,29 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--grid-size", type=float, metavar="DEG", help="grid cell size in degrees")
         p.add_argument("--no-inferred", action="store_true", help="declared axes only")
         p.set_defaults(func=func)
+
+    p = sub.add_parser("site", help="build the static map site",
+                       description="Build the map site (one page per period, an overview with a "
+                                   "time slider, the method page and the downloads) into --out. "
+                                   "With --tables, render from tables written by 'sahelmap build'.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+    p.add_argument("--out", default="maps", metavar="DIR", help="output folder (default: maps)")
+    p.add_argument("--tables", metavar="DIR", help="read the tables from DIR instead of computing")
+    p.add_argument("--tiles", action="store_true",
+                   help="offer an OpenStreetMap tile layer (loads tiles from the network)")
+    p.add_argument("--max-points", type=int, default=3000, metavar="N",
+                   help="aggregate a period's events above N markers (default 3000)")
+    p.add_argument("--leaflet", default=str(default_leaflet()), metavar="DIR",
+                   help="Leaflet's dist folder from npm (default: node_modules/leaflet/dist)")
+    p.set_defaults(func=cmd_site)
+
+    p = sub.add_parser("embed", help="print an iframe snippet for one period page",
+                       description="Print a ready-to-paste <iframe> for a built period page.")
+    p.add_argument("period", metavar="PERIOD", help="a period label such as 2025-04")
+    p.add_argument("--site", default="maps", metavar="DIR", help="the built site (default: maps)")
+    p.add_argument("--base", metavar="URL", help="where the site is published (default: relative)")
+    p.add_argument("--height", type=int, default=560, metavar="PX", help="iframe height")
+    p.set_defaults(func=cmd_embed)
 
     p = sub.add_parser("build", help="locate records and write the outputs into a folder",
                        description="Read records (default: geodata/records/*.csv), geocode and "

@@ -57,8 +57,8 @@ def write_table(frame: pd.DataFrame, path: Path | str) -> Path:
         if not isinstance(frame, gpd.GeoDataFrame):
             raise ValueError(f"{path}: GeoJSON needs geometry; write .csv or .parquet instead")
         tmp.unlink(missing_ok=True)
-        frame.to_file(tmp, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=5,
-                      WRITE_BBOX="NO")
+        frame.to_file(tmp, driver="GeoJSON", engine="pyogrio", layer=path.stem,
+                      COORDINATE_PRECISION=5, WRITE_BBOX="NO")
     elif isinstance(frame, gpd.GeoDataFrame):
         frame.to_parquet(tmp, index=False)
     else:

@@ -1,0 +1,193 @@
+"""Writers for the static map site in ``maps/``.
+
+Every file is written to a temporary name and renamed, and only when its bytes
+change, so an interrupted build leaves no broken page and a rebuild touches
+only what changed. The same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from . import webmap
+from .geodata import Geodata
+
+STATIC = Path(__file__).resolve().parent / "static"
+DOWNLOADS = [("events.csv", "events, located and joined to admin units"),
+             ("claims.csv", "presence claims, located"),
+             ("movements.csv", "declared movements with both ends located"),
+             ("presence.csv", "presence per unit, period and group, with evidence ids"),
+             ("axes.geojson", "axes of reinforcement, declared and inferred"),
+             ("geocode_report.csv", "names that could not be placed, and rejected rows"),
+             ("sahelmap.gpkg", "everything as a QGIS-ready GeoPackage")]
+
+
+def write_if_changed(path: Path, data: bytes | str) -> bool:
+    """Atomically write ``data`` unless the file already holds exactly these bytes."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def _js(call: str, value) -> str:
+    return f"SahelMap.{call}({webmap.safe_json(value)});\n"
+
+
+def copy_leaflet(leaflet_dist: Path, out: Path) -> list[Path]:
+    """Copy Leaflet's built files (from the npm package) into ``assets/leaflet``."""
+    leaflet_dist = Path(leaflet_dist)
+    if not (leaflet_dist / "leaflet.js").is_file():
+        raise FileNotFoundError(
+            f"{leaflet_dist}: Leaflet not found; run 'npm ci' in the project (make does) or "
+            "pass --leaflet DIR pointing at node_modules/leaflet/dist")
+    changed = []
+    for name in ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
+                 "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png"):
+        src = leaflet_dist / name
+        if write_if_changed(out / "assets" / "leaflet" / name, src.read_bytes()):
+            changed.append(out / "assets" / "leaflet" / name)
+    return changed
+
+
+def method_html(markdown_text: str) -> str:
+    """The method page from docs/method.md (the text is the project's own)."""
+    import markdown
+
+    body = markdown.markdown(markdown_text, extensions=["tables", "fenced_code", "toc"])
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>sahelmap: method</title><link rel=\"icon\" href=\"data:,\">"
+            "<link rel=\"stylesheet\" href=\"assets/sahelmap.css\"></head><body>"
+            "<div class=\"sm-header\"><h1>sahelmap: method</h1>"
+            "<p><a href=\"index.html\">back to the map</a></p></div>"
+            f"<div class=\"sm-main\">{body}</div></body></html>\n")
+
+
+def _header(info: dict) -> str:
+    lo, hi = (html.escape(x) for x in info["range"])
+    return ("<div class=\"sm-header\"><h1>sahelmap: armed-group presence in the Sahel</h1>"
+            f"<p>Records from {lo} to {hi}. Move the slider to change the period; "
+            "<a href=\"#periods\">pages per period</a> · <a href=\"#downloads\">downloads</a> · "
+            "<a href=\"method.html\">method</a></p></div>")
+
+
+def _body(info: dict, out: Path, page_sizes: dict[str, int]) -> str:
+    e = html.escape
+    periods = "".join(
+        f"<li><a href=\"{e(p['period'])}.html\">{e(p['period'])}</a></li>" for p in info["periods"])
+    downloads = "".join(
+        f"<li><a href=\"{e(name)}\" download>{e(name)}</a>: {e(what)}</li>"
+        for name, what in DOWNLOADS if (out / name).is_file())
+    sources = "".join(f"<li>{e(s)}</li>" for s in info["sources"])
+    return f"""<div class="sm-main">
+<h2 id="how">How to read this map</h2>
+<p>Coloured areas show where each group is present in the chosen period, from its recent
+activity and from claims: pale for <em>present</em>, dashed for <em>contested</em> (two sides
+active), darker for <em>dominant</em>, darkest for <em>control</em>, which only a claim can
+establish. An outline of dots means a claim alone supports the status. Circles are events: the
+fill is the group, the size the fatalities, the outline colour the type; a pale fill means the
+date is known only to a week, month or range; a large hollow ring means the place is known only
+to a region; a thin dotted outline means the record is a party's claim or an analyst's
+assessment. Arrows are axes of reinforcement: solid for movements a source declares, dashed for
+shifts inferred from activity. Click anything for its evidence. Records located only to a country
+are counted but not drawn. The <a href="method.html">method</a> explains the rules and their
+limits.</p>
+<h2 id="periods">Periods</h2>
+<ul class="sm-periods">{periods}</ul>
+<h2 id="downloads">Downloads</h2>
+<ul>{downloads}</ul>
+<h2 id="sources">Sources</h2>
+<ul><li>Boundaries: Natural Earth 10m admin-1 (public domain)</li>
+<li>Places: GeoNames (CC BY 4.0)</li>{sources}</ul>
+</div>"""
+
+
+def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataFrame,
+               out: Path | str, *, leaflet_dist: Path, method_md: str, tiles: bool = False,
+               max_points: int = 3000, progress=None) -> dict:
+    """Write the site into ``out``; return the paths written and the page sizes."""
+    out = Path(out)
+    events, claims, movements = tables["events"], tables["claims"], tables["movements"]
+    presence, axes, periods = tables["presence"], tables["axes"], tables["periods"]
+    say = progress or (lambda msg: None)
+    written: list[Path] = []
+
+    def put(rel: str, data) -> None:
+        if write_if_changed(out / rel, data):
+            written.append(out / rel)
+
+    written += copy_leaflet(leaflet_dist, out)
+    for name in ("sahelmap.js", "sahelmap.css"):
+        put(f"assets/{name}", (STATIC / name).read_bytes())
+    dates = pd.concat([pd.to_datetime(t[c].astype(str), errors="coerce")
+                       for t in (events, claims, movements) if len(t)
+                       for c in ("date_start", "date_end")])
+    data_range = (str(dates.min().date()), str(dates.max().date()))
+    sources = sorted(set(events.get("source", pd.Series(dtype=str)).dropna().astype(str).str
+                         .split(",").str[0].str.strip()) - {""})[:12]
+    info = webmap.site_info(geodata.actors, periods, data_range,
+                            [f"{len(events)} events, {len(claims)} claims, {len(movements)} "
+                             f"movements; sources include {', '.join(sources) or 'none'}"])
+    groups = sorted(set(presence.loc[presence["status"] != "none", "group"]))
+    put("assets/site.js", _js("setSite", info))
+    put("assets/units.js", _js("setUnits", webmap.units_data(geodata.admin1, geodata.admin2)))
+    labels = webmap.label_places(places, events, claims, movements)
+    put("assets/basemap.js", _js("setBasemap", webmap.basemap_data(
+        geodata.countries, geodata.admin1, geodata.admin2, labels)))
+    fit = [[9.0, -12.5], [22.0, 6.0]]
+    sizes: dict[str, int] = {}
+    for i, period in enumerate(periods.itertuples(index=False)):
+        row = pd.Series(period._asdict())
+        label = str(row["period"])
+        data = webmap.period_data(row, events, presence, axes, max_points=max_points,
+                                  countries=geodata.countries)
+        put(f"data/{label}.js", _js("addPeriod", data))
+        page = webmap.period_page(label, info, groups, tiles=tiles, fit=fit)
+        put(f"{label}.html", page)
+        sizes[label] = len(page.encode()) + (out / "data" / f"{label}.js").stat().st_size
+        if progress and (i % 12 == 0 or i == len(periods) - 1):
+            say(f"pages: {i + 1}/{len(periods)}")
+    put("method.html", method_html(method_md))
+    start = _start_period(presence, periods)
+    put("index.html", webmap.index_page(info, groups, start, _header(info),
+                                        _body(info, out, sizes), tiles=tiles, fit=fit))
+    return {"written": written, "sizes": sizes, "start": start}
+
+
+def _start_period(presence: pd.DataFrame, periods: pd.DataFrame) -> str:
+    """The overview opens on the period with the most groups present or stronger."""
+    active = presence[presence["status"] != "none"]
+    if active.empty:
+        return str(periods["period"].iloc[-1])
+    counts = active.groupby("period").size()
+    return str(counts.sort_values(ascending=False, kind="stable").index[0])
+
+
+def clean_stale(out: Path, keep: set[str]) -> list[Path]:
+    """Remove period pages and data files that no longer belong to the site."""
+    removed = []
+    for path in list(out.glob("data/*.js")) + [p for p in out.glob("*.html")
+                                               if p.stem not in {"index", "method"}]:
+        if path.stem not in keep:
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def snippet(label: str, base: str = "", height: int = 560) -> str:
+    """A ready-to-paste iframe for one period page."""
+    src = f"{base.rstrip('/')}/{label}.html" if base else f"{label}.html"
+    return (f'<iframe src="{html.escape(src)}" title="sahelmap: {html.escape(label)}" '
+            f'width="100%" height="{int(height)}" style="border:0" loading="lazy"></iframe>')
+

@@ -1,0 +1,45 @@
+"""Reader of sahelmap's published tables (what ``sahelmap build`` writes), so the
+site can be rendered from them without recomputing the analysis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from ._errors import InputError
+from .axes import AXIS_COLUMNS
+
+CSV_TABLES = ("events", "claims", "movements", "presence", "periods")
+
+
+def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
+    directory = Path(directory)
+    out: dict[str, pd.DataFrame] = {}
+    for name in CSV_TABLES:
+        path = directory / f"{name}.csv"
+        if not path.is_file():
+            raise InputError(f"{path}: table not found; run 'sahelmap build --out {directory}' "
+                             "first (make does)")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        out[name] = frame
+    for name in ("events", "claims"):
+        for col in ("latitude", "longitude"):
+            out[name][col] = pd.to_numeric(out[name][col], errors="coerce")
+    out["events"]["fatalities"] = pd.to_numeric(out["events"]["fatalities"], errors="coerce")
+    for col in ("activity", "score", "share"):
+        out["presence"][col] = pd.to_numeric(out["presence"][col])
+    out["presence"]["evidence_events"] = out["presence"]["evidence_events"].fillna("")
+    out["periods"]["days"] = pd.to_numeric(out["periods"]["days"])
+    axes = directory / "axes.geojson"
+    if not axes.is_file():
+        raise InputError(f"{axes}: table not found; run 'sahelmap build --out {directory}' first")
+    frame = gpd.read_file(axes, engine="pyogrio")
+    missing = [c for c in AXIS_COLUMNS if c not in frame.columns and c != "geometry"]
+    for col in missing:  # an empty GeoJSON carries no columns
+        frame[col] = pd.Series(dtype=object)
+    out["axes"] = frame
+    if "strength" in out["axes"]:
+        out["axes"]["strength"] = pd.to_numeric(out["axes"]["strength"], errors="coerce")
+    return out

@@ -1,0 +1,181 @@
+"""The map site: determinism, incremental rebuilds, escaping, page weight, make."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sahelmap.cli import main
+
+from .conftest import RECORDS, ROOT
+
+LEAFLET = ROOT / "node_modules" / "leaflet" / "dist"
+
+
+def need_leaflet():
+    if not (LEAFLET / "leaflet.js").is_file():
+        pytest.skip("Leaflet is not installed: run 'npm ci' in the project (make test does)")
+
+
+def build(out: Path, *records) -> None:
+    need_leaflet()
+    args = ["-q", "site", "--out", str(out), *map(str, records or RECORDS)]
+    assert main(args) == 0
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+def period_data(site: Path, label: str) -> dict:
+    text = (site / "data" / f"{label}.js").read_text(encoding="utf-8")
+    return json.loads(text[len("SahelMap.addPeriod("):-len(");\n")])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    build(out)
+    return out
+
+
+def test_two_builds_are_byte_identical(site, tmp_path):
+    build(tmp_path)
+    a, b = snapshot(site), snapshot(tmp_path)
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_pages_reference_only_local_assets(site):
+    for page in [site / "index.html", site / "2025-04.html", site / "method.html"]:
+        text = page.read_text(encoding="utf-8")
+        refs = re.findall(r'(?:src|href)="([^"#]+)"', text)
+        assert refs, page
+        for ref in refs:
+            assert "://" not in ref and not ref.startswith("//"), (page.name, ref)
+            assert (site / ref).is_file(), (page.name, ref)
+
+
+def test_one_page_per_period_and_the_april_2025_content(site):
+    periods = pd.read_csv(site / "periods.csv")["period"].tolist()
+    assert all((site / f"{p}.html").is_file() and (site / "data" / f"{p}.js").is_file()
+               for p in periods)
+    data = period_data(site, "2025-04")
+    assert data["start"] == "2025-04-01" and data["end"] == "2025-04-30"
+    jnim = [r for r in data["presence"] if r["group"] == "jnim" and r["unit_id"] == "BF-01"]
+    assert jnim and jnim[0]["status"] in {"present", "contested", "dominant", "control"}
+    macina = [a for a in data["axes"] if a["origin"] == "Macina"]
+    assert macina and macina[0]["head"] and len(macina[0]["line"]) == 2
+    assert data["unmapped"] == 1  # the Benin attack, known only to the country
+
+
+def test_changing_one_record_rewrites_only_the_periods_it_touches(tmp_path):
+    work = tmp_path / "records"
+    work.mkdir()
+    for r in RECORDS:
+        shutil.copy(r, work / r.name)
+    out = tmp_path / "site"
+    build(out, *sorted(work.glob("*.csv")))
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.rglob("*") if p.is_file()}
+    events = work / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    assert "photographed on the monument" in text
+    events.write_text(text.replace("photographed on the monument", "seen on the monument"),
+                      encoding="utf-8")
+    os.utime(events)
+    build(out, *sorted(work.glob("*.csv")))
+    content = sorted(p.relative_to(out).as_posix() for p, (m, b) in before.items()
+                     if p.read_bytes() != b)
+    assert content == ["data/2025-05.js", "events.csv"]
+    # the tables are rewritten by each run; pages, data and assets only when their bytes change
+    touched = sorted(p.relative_to(out).as_posix() for p, (m, b) in before.items()
+                     if p.stat().st_mtime_ns != m and p.suffix in (".html", ".js", ".css", ".png"))
+    assert touched == ["data/2025-05.js"]
+
+
+def test_notes_with_markup_are_data_not_html(tmp_path):
+    need_leaflet()
+    records = tmp_path / "events.csv"
+    records.write_text(
+        "record_id,date_start,actor,event_type,place_name,country,confidence,source,notes\n"
+        'xss,2025-04-02,jnim,attack,Djibo,BFA,reported,"<b>src</b>",'
+        '"<script>window.__xss=1</script><img src=x onerror=""window.__xss=2"">"\n',
+        encoding="utf-8")
+    out = tmp_path / "site"
+    build(out, records)
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".js") and path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert "<script>window.__xss" not in text and "<img src=x" not in text, path
+    data = period_data(out, "2025-04")
+    assert data["events"][0]["notes"].startswith("<script>window.__xss=1</script>")
+
+
+def test_page_weight_with_20000_events_in_a_period(tmp_path):
+    need_leaflet()
+    rng = np.random.default_rng(3)
+    n = 20_000
+    day = rng.integers(1, 31, n)
+    frame = pd.DataFrame({
+        "record_id": [f"e{i}" for i in range(n)],
+        "date_start": [f"2025-04-{d:02d}" for d in day],
+        "actor": rng.choice(["jnim", "isgs", "mil_bfa", "vdp"], n),
+        "event_type": rng.choice(["attack", "battle", "violence_against_civilians"], n),
+        "place_name": "",
+        "latitude": rng.uniform(10, 15, n).round(4),
+        "longitude": rng.uniform(-5, 2, n).round(4),
+        "confidence": "reported",
+        "source": "synthetic",
+        "notes": "a synthetic event for the page-weight test",
+    })
+    records = tmp_path / "many.csv"
+    frame.to_csv(records, index=False)
+    out = tmp_path / "site"
+    build(out, records)
+    page = (out / "2025-04.html").stat().st_size + (out / "data" / "2025-04.js").stat().st_size
+    assert page < 2_000_000, page
+    data = period_data(out, "2025-04")
+    assert data["aggregated"] and data["n_events"] == n
+    assert sum(e["count"] for e in data["events"]) == n  # nothing lost in aggregation
+
+
+def test_embed_prints_a_snippet_and_rejects_unknown_periods(site, capsys):
+    assert main(["embed", "2025-04", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('<iframe src="2025-04.html"') and 'title="sahelmap: 2025-04"' in out
+    assert main(["embed", "2031-01", "--site", str(site)]) == 2
+    err = capsys.readouterr().err
+    assert "no page for period '2031-01'" in err and "2023-10 to 2025-06" in err
+    assert main(["embed", "../../etc/passwd", "--site", str(site)]) == 2
+
+
+def _make(*args, maps: Path):
+    return subprocess.run(["make", "--no-print-directory", f"MAPS={maps}", *args], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def test_make_rebuilds_only_the_stage_that_changed(tmp_path):
+    need_leaflet()
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    maps = tmp_path / "maps"
+    res = _make(maps=maps)
+    assert res.returncode == 0, res.stderr
+    assert (maps / "index.html").is_file()
+    assert "Nothing to be done" in _make(maps=maps).stdout
+    # -W: make runs as if the file had just changed (the tree is not touched)
+    ran = _make("-W", "src/sahelmap/webmap.py", maps=maps).stdout  # page code
+    assert "sahelmap site" in ran and "sahelmap build" not in ran
+    for changed in ("src/sahelmap/presence.py", "geodata/records/claims.csv"):
+        ran = _make("-W", changed, maps=maps).stdout  # analysis code, a records file
+        assert "sahelmap build" in ran and "sahelmap site" in ran, changed
