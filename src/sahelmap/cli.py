@@ -330,8 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tables", metavar="DIR", help="read the tables from DIR instead of computing")
     p.add_argument("--tiles", action="store_true",
                    help="offer an OpenStreetMap tile layer (loads tiles from the network)")
-    p.add_argument("--max-points", type=int, default=3000, metavar="N",
-                   help="aggregate a period's events above N markers (default 3000)")
+    p.add_argument("--max-points", type=int, default=2000, metavar="N",
+                   help="aggregate a period's events above N markers (default 2000)")
     p.add_argument("--leaflet", default=str(default_leaflet()), metavar="DIR",
                    help="Leaflet's dist folder from npm (default: node_modules/leaflet/dist)")
     p.set_defaults(func=cmd_site)

@@ -115,7 +115,7 @@ limits.</p>
 
 def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataFrame,
                out: Path | str, *, leaflet_dist: Path, method_md: str, tiles: bool = False,
-               max_points: int = 3000, progress=None) -> dict:
+               max_points: int = 2000, progress=None) -> dict:
     """Write the site into ``out``; return the paths written and the page sizes."""
     out = Path(out)
     events, claims, movements = tables["events"], tables["claims"], tables["movements"]

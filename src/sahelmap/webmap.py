@@ -154,7 +154,7 @@ def display_lines(axes: pd.DataFrame, countries=None) -> list:
 
 
 def period_data(period: pd.Series, events: pd.DataFrame, presence: pd.DataFrame,
-                axes: pd.DataFrame, *, max_points: int = 3000, countries=None) -> dict:
+                axes: pd.DataFrame, *, max_points: int = 2000, countries=None) -> dict:
     """Everything a page draws for one period, as plain JSON-ready values."""
     label = str(period["period"])
     start, end = str(period["period_start"]), str(period["period_end"])

@@ -172,9 +172,10 @@
     }
     var note = document.getElementById("sm-period-note");
     if (note) {
-      note.textContent = data.events.length + " event markers" +
+      note.textContent = data.events.length + (data.events.length === 1 ? " event marker" : " event markers") +
         (data.aggregated ? " (aggregated from " + data.n_events + " events)" : "") +
-        (data.unmapped ? "; " + data.unmapped + " records located only to a country are not drawn" : "");
+        (data.unmapped ? "; " + data.unmapped + (data.unmapped === 1 ? " record" : " records") +
+          " located only to a country not drawn" : "");
     }
     return true;
   };
