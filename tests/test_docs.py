@@ -49,3 +49,24 @@ def test_status_names_in_the_docs_are_the_code_s():
         assert f"`{status}`" in METHOD
     for claim in CLAIM_EFFECT:
         assert f"`{claim}`" in METHOD
+
+
+def test_readme_lists_every_geopackage_field(geodata, places):
+    from sahelmap import read_records
+    from sahelmap.gpkg import LAYERS, layers
+    from sahelmap.pipeline import analyse, locate
+
+    from .conftest import RECORDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The GeoPackage")[1].split("\n## ")[0]
+    located = locate(read_records(RECORDS, geodata.actors), geodata, places)
+    frames = layers({**located, **analyse(located, geodata, places)}, geodata, places)
+    rows = {line.split("|")[1].strip(" `"): line for line in section.splitlines()
+            if line.startswith("| `")}
+    assert set(rows) == set(LAYERS)
+    for name in LAYERS:
+        cols = [c for c in frames[name].columns if c != "geometry"]
+        documented = rows[name] + (rows["events"] if name == "claims" else "")
+        missing = [c for c in cols if not re.search(rf"\b{re.escape(c)}\b", documented)]
+        assert missing == [], (name, missing)

@@ -25,6 +25,7 @@ from .periods import FREQUENCIES
 from .pipeline import analyse, locate, unit_geometries
 from .periods import LABEL_PATTERN as PERIOD_LABEL
 from .presence import LEVELS
+from .gpkg import layers as gpkg_layers, write_gpkg
 from .site import build_site, clean_stale, snippet
 from .tables import read_tables
 from .records import Records, read_records
@@ -258,6 +259,65 @@ def cmd_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tables_for(args: argparse.Namespace, geodata: Geodata) -> dict:
+    """Tables from --tables DIR, or computed from the records in a scratch folder."""
+    if args.tables:
+        return read_tables(args.tables)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sahelmap-") as tmp:
+        cmd_build(argparse.Namespace(**{**vars(args), "out": tmp}))
+        return read_tables(tmp)
+
+
+def cmd_gpkg(args: argparse.Namespace) -> int:
+    geodata = _load(args)
+    places = build_gazetteer(geodata)
+    tables = _tables_for(args, geodata)
+    frames = gpkg_layers(tables, geodata, places)
+    write_gpkg(frames, geodata.actors, args.output)
+    print(f"{args.output}: " + ", ".join(f"{k} {len(v)}" for k, v in frames.items()))
+    return 0
+
+
+def cmd_figure(args: argparse.Namespace) -> int:
+    from . import webmap
+    from .figures import period_figure, save_figure
+
+    if args.all and args.period:  # with --all, every positional is a records file
+        args.paths, args.period = [args.period, *args.paths], None
+    if not args.all and not args.period:
+        raise InputError("give a PERIOD (such as 2025-04) or --all")
+    geodata = _load(args)
+    places = build_gazetteer(geodata)
+    tables = _tables_for(args, geodata)
+    known = list(tables["periods"]["period"])
+    if args.all:
+        wanted = known
+    elif args.period in known:
+        wanted = [args.period]
+    else:
+        raise InputError(f"period {args.period!r} is not in the data; periods run from "
+                         f"{known[0]} to {known[-1]}" if known else "no periods in the data")
+    labels = webmap.label_places(places, tables["events"], tables["claims"], tables["movements"])
+    formats = args.format or (["png", "svg"] if args.all else ["png"])
+    outdir = Path(args.out)
+    for i, label in enumerate(wanted):
+        paths = ([Path(args.output)] if args.output and not args.all
+                 else [outdir / f"{label}.{fmt}" for fmt in formats])
+        for path in paths:
+            try:
+                fig = period_figure(label, tables, geodata, labels, width_mm=args.width_mm)
+                save_figure(fig, path, dpi=args.dpi)
+            except ValueError as exc:
+                raise InputError(str(exc)) from None
+            if not args.all:
+                print(path)
+        if args.all and (i % 12 == 0 or i == len(wanted) - 1):
+            _progress(args, f"figures: {i + 1}/{len(wanted)} periods")
+    return 0
+
+
 def cmd_embed(args: argparse.Namespace) -> int:
     page = Path(args.site) / f"{args.period}.html"
     if not PERIOD_LABEL.match(args.period) or not page.is_file():
@@ -335,6 +395,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--leaflet", default=str(default_leaflet()), metavar="DIR",
                    help="Leaflet's dist folder from npm (default: node_modules/leaflet/dist)")
     p.set_defaults(func=cmd_site)
+
+    p = sub.add_parser("gpkg", help="write the QGIS-ready GeoPackage",
+                       description="Write places, admin units, events, claims, presence and axes "
+                                   "to a GeoPackage 1.3 with a default QGIS style per layer and "
+                                   "date fields for the Temporal Controller.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+    p.add_argument("-o", "--output", default="maps/sahelmap.gpkg", metavar="FILE",
+                   help="the GeoPackage to write (default: maps/sahelmap.gpkg)")
+    p.add_argument("--tables", metavar="DIR", help="read the tables from DIR instead of computing")
+    p.set_defaults(func=cmd_gpkg)
+
+    p = sub.add_parser("figure", help="draw a period as a report figure (PNG, SVG, PDF)",
+                       description="Draw one period (or --all) with the site's colours and "
+                                   "symbols, legend, scale bar, north arrow, title and "
+                                   "attribution, on a vector basemap.")
+    p.add_argument("period", nargs="?", metavar="PERIOD", help="a period label such as 2025-04")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+    p.add_argument("--all", action="store_true", help="every period, into --out")
+    p.add_argument("--format", action="append", choices=["png", "svg", "pdf"],
+                   help="output format (repeatable; default png, or png and svg with --all)")
+    p.add_argument("--width-mm", type=float, default=170.0, metavar="MM",
+                   help="figure width in millimetres (default 170, an A4 text column)")
+    p.add_argument("--dpi", type=int, default=300, help="resolution of PNG output (default 300)")
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (one period)")
+    p.add_argument("--out", default="maps/figures", metavar="DIR",
+                   help="output folder (default: maps/figures)")
+    p.add_argument("--tables", metavar="DIR", help="read the tables from DIR instead of computing")
+    p.set_defaults(func=cmd_figure)
 
     p = sub.add_parser("embed", help="print an iframe snippet for one period page",
                        description="Print a ready-to-paste <iframe> for a built period page.")

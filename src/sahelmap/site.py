@@ -84,8 +84,14 @@ def _header(info: dict) -> str:
 
 def _body(info: dict, out: Path, page_sizes: dict[str, int]) -> str:
     e = html.escape
+    def figs(label: str) -> str:
+        links = [f"<a href=\"figures/{e(label)}.{ext}\">{ext}</a>" for ext in ("png", "svg", "pdf")
+                 if (out / "figures" / f"{label}.{ext}").is_file()]
+        return f" <small>(figure: {', '.join(links)})</small>" if links else ""
+
     periods = "".join(
-        f"<li><a href=\"{e(p['period'])}.html\">{e(p['period'])}</a></li>" for p in info["periods"])
+        f"<li><a href=\"{e(p['period'])}.html\">{e(p['period'])}</a>{figs(p['period'])}</li>"
+        for p in info["periods"])
     downloads = "".join(
         f"<li><a href=\"{e(name)}\" download>{e(name)}</a>: {e(what)}</li>"
         for name, what in DOWNLOADS if (out / name).is_file())

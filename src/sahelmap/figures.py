@@ -1,0 +1,170 @@
+"""Report figures (PNG, SVG, PDF) of one period: the site's colours and symbols on
+a vector basemap, with legend, scale bar, north arrow, title and attribution.
+
+No network: the basemap is the admin layer. Output is deterministic (no dates in
+the metadata, fixed SVG ids), so figures can be diffed and cached.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
+
+from .webmap import display_lines, event_points  # noqa: E402
+
+STATUS_ALPHA = {"present": 0.25, "contested": 0.35, "dominant": 0.55, "control": 0.75}
+TYPE_EDGE = {"battle": "#111111", "attack": "#444444", "remote_violence": "#7a7a7a",
+             "violence_against_civilians": "#b2182b", "seizure": "#d4a000",
+             "base_established": "#d4a000", "withdrawal": "#5e3c99", "pledge": "#1b7837",
+             "movement": "#2166ac", "other": "#999999"}
+FORMATS = ("png", "svg", "pdf")
+EXTENT = (-12.5, 6.0, 9.0, 22.0)  # lon min, lon max, lat min, lat max
+ATTRIBUTION = "Boundaries: Natural Earth · Places: GeoNames (CC BY 4.0) · Records: {} · sahelmap"
+
+
+def _nice_km(span_km: float) -> int:
+    for km in (1000, 500, 300, 200, 100, 50, 20, 10):
+        if km <= span_km / 4:
+            return km
+    return 10
+
+
+def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
+                  width_mm: float = 170.0, text: bool = True, source: str = "see the events table"):
+    """A matplotlib Figure of one period (the caller saves or closes it)."""
+    plt.rcParams["svg.hashsalt"] = "sahelmap"
+    w_in = width_mm / 25.4
+    x0, x1, y0, y1 = EXTENT
+    k = math.cos(math.radians((y0 + y1) / 2))
+    aspect = (y1 - y0) / ((x1 - x0) * k)
+    fig = plt.figure(figsize=(w_in, w_in * aspect * 0.92 + 0.9))
+    ax = fig.add_axes([0.01, 0.13, 0.98, 0.8])
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1 / k)
+    ax.set_facecolor("#cfe0ea")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    geodata.countries.plot(ax=ax, color="#f4f1ea", edgecolor="#8a8a8a", linewidth=0.6)
+    geodata.admin1.boundary.plot(ax=ax, color="#b8b2a6", linewidth=0.3)
+
+    actors = geodata.actors.set_index("actor_id")
+    period = tables["periods"].set_index("period").loc[label]
+    start, end = str(period["period_start"]), str(period["period_end"])
+    pres = tables["presence"]
+    pres = pres[(pres["period"].astype(str) == label) & (pres["status"] != "none")]
+    units = pd.concat([geodata.admin1, geodata.admin2])[["unit_id", "geometry"]]
+    shapes = units.merge(pres, on="unit_id")
+    for (group, status), part in shapes.groupby(["group", "status"], sort=True):
+        colour = actors["colour"].get(group, "#777777")
+        part.plot(ax=ax, color=colour, alpha=STATUS_ALPHA.get(status, 0.3), edgecolor=colour,
+                  linewidth=0.8, linestyle="--" if status == "contested" else "-")
+
+    ev = tables["events"]
+    ev = ev[(ev["date_start"].astype(str) <= end) & (ev["date_end"].astype(str) >= start)]
+    ev = event_points(ev).sort_values("event_id")
+    if len(ev):
+        fat = pd.to_numeric(ev["fatalities"], errors="coerce").fillna(0).to_numpy()
+        coarse = ev["location_precision"].isin(["admin1", "admin2"]).to_numpy()
+        exact_date = (ev["date_precision"] == "day").to_numpy()
+        colours = ev["actor"].map(actors["colour"]).fillna("#777777").to_numpy()
+        edges = ev["event_type"].map(TYPE_EDGE).fillna("#555555").to_numpy()
+        size = (4 + 2 * np.sqrt(fat)) ** 2
+        lon = pd.to_numeric(ev["longitude"]).to_numpy()
+        lat = pd.to_numeric(ev["latitude"]).to_numpy()
+        fine = ~coarse
+        ax.scatter(lon[fine], lat[fine], s=size[fine], c=list(colours[fine]),
+                   alpha=None, edgecolors=list(edges[fine]), linewidths=1.0, zorder=5)
+        for i in np.flatnonzero(fine & ~exact_date):
+            ax.scatter([lon[i]], [lat[i]], s=size[i], facecolors="white", alpha=0.55,
+                       edgecolors="none", zorder=5.1)  # pale fill: date known to a range
+        if coarse.any():
+            ax.scatter(lon[coarse], lat[coarse], s=np.maximum(size[coarse], 250),
+                       facecolors="none", edgecolors=list(edges[coarse]), linewidths=1.0,
+                       linestyles="--", zorder=5)
+
+    axes = tables["axes"]
+    axes = axes[axes["period"].astype(str) == label].sort_values(["kind", "axis_id"])
+    for line, (_, row) in zip(display_lines(axes, geodata.countries), axes.iterrows()):
+        if line is None:
+            continue
+        (ax0, ay0), (ax1, ay1) = list(line.coords)[0], list(line.coords)[-1]
+        colour = actors["colour"].get(row["group"], "#777777")
+        ax.add_patch(FancyArrowPatch((ax0, ay0), (ax1, ay1), arrowstyle="-|>", mutation_scale=12,
+                                     color=colour, linewidth=2.2,
+                                     linestyle="--" if row["kind"] == "inferred" else "-",
+                                     zorder=6))
+
+    if text:
+        for r in labels.itertuples(index=False):
+            if x0 < r.longitude < x1 and y0 < r.latitude < y1:
+                style = {"country": dict(fontsize=6, color="#6b6b6b"),
+                         "capital": dict(fontsize=6.5, fontweight="bold"),
+                         "town": dict(fontsize=6)}[r.kind]
+                name = r.name.upper() if r.kind == "country" else r.name
+                ax.text(r.longitude + (0 if r.kind == "country" else 0.08), r.latitude, name,
+                        zorder=7, va="center", **style)
+                if r.kind != "country":
+                    ax.plot([r.longitude], [r.latitude], "o", ms=1.8, color="#222222", zorder=7)
+
+    # scale bar and north arrow (drawn with or without text)
+    km_per_deg = 111.32 * math.cos(math.radians(y0 + 1))
+    bar_km = _nice_km((x1 - x0) * km_per_deg)
+    bx, by = x0 + 0.5, y0 + 0.5
+    ax.plot([bx, bx + bar_km / km_per_deg], [by, by], color="#222222", linewidth=2.5, zorder=8)
+    ax.annotate("", xy=(x1 - 0.7, y1 - 0.4), xytext=(x1 - 0.7, y1 - 1.5),
+                arrowprops=dict(arrowstyle="-|>", color="#222222", linewidth=1.5), zorder=8)
+    if text:
+        ax.text(bx + bar_km / km_per_deg / 2, by + 0.25, f"{bar_km} km", ha="center", fontsize=6.5,
+                zorder=8)
+        ax.text(x1 - 0.7, y1 - 1.85, "N", ha="center", fontsize=8, fontweight="bold", zorder=8)
+        fig.text(0.01, 0.965, f"Armed-group presence, events and axes: {label} ({start} to {end})",
+                 fontsize=9.5, fontweight="bold", va="top")
+        groups = sorted(set(pres["group"]) | set(ev["actor"] if len(ev) else []) - {""})
+        handles = [Patch(facecolor=actors["colour"].get(g, "#777777"), edgecolor="#555555",
+                         label=str(actors["display_name"].get(g, g))) for g in groups]
+        handles += [Patch(facecolor="#888888", alpha=a, label=s) for s, a in STATUS_ALPHA.items()]
+        handles += [Line2D([], [], marker="o", ls="", mfc="#dddddd", mec=TYPE_EDGE[t],
+                           label=t.replace("_", " ")) for t in ("battle", "attack",
+                                                                "violence_against_civilians",
+                                                                "seizure")]
+        handles += [Line2D([], [], color="#555555", lw=2, label="declared movement"),
+                    Line2D([], [], color="#555555", lw=2, ls="--", label="inferred shift")]
+        fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=5.5, frameon=False,
+                   bbox_to_anchor=(0.5, 0.015))
+        fig.text(0.99, 0.125, ATTRIBUTION.format(source), fontsize=4.8, ha="right", va="top",
+                 color="#444444")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return fig
+
+
+def save_figure(fig, path: Path | str, *, dpi: int = 300) -> Path:
+    """Save deterministically (no creation dates) and atomically; close the figure."""
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"{path}: format {fmt!r} is not supported; use one of: "
+                         f"{', '.join(FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp.{fmt}")
+    metadata = {"png": {"Software": "sahelmap"},
+                "svg": {"Date": None, "Creator": "sahelmap"},
+                "pdf": {"CreationDate": None, "ModDate": None, "Creator": "sahelmap",
+                        "Producer": "sahelmap"}}[fmt]
+    fig.savefig(tmp, dpi=dpi, format=fmt, metadata=metadata)
+    plt.close(fig)
+    if path.is_file() and path.read_bytes() == tmp.read_bytes():
+        tmp.unlink()  # unchanged: keep the file and its date, so make and diffs stay quiet
+    else:
+        tmp.replace(path)
+    return path

@@ -1,0 +1,133 @@
+"""Writer of the QGIS-ready GeoPackage: data layers, date fields, and a default
+QGIS style per layer in ``layer_styles``.
+
+Written through pyogrio with Arrow, as GeoPackage 1.3 (so QGIS 3.22 and GDAL
+3.6 read it without warnings), to a temporary file renamed at the end. GDAL's
+``OGR_CURRENT_DATE`` pins the timestamps so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from . import styles
+
+FIXED_DATE = "2000-01-01T00:00:00.000Z"
+LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", "axes")
+DATE_COLUMNS = ("date_start", "date_end", "period_start", "period_end")
+INTEGER_COLUMNS = ("fatalities", "line", "n_events", "level", "population")
+
+
+def _dates(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for col in DATE_COLUMNS:
+        if col in frame:
+            frame[col] = pd.to_datetime(frame[col].astype(str).replace("", None),
+                                        errors="coerce").dt.date
+    return frame
+
+
+def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    lon = pd.to_numeric(frame["longitude"], errors="coerce")
+    lat = pd.to_numeric(frame["latitude"], errors="coerce")
+    geom = gpd.points_from_xy(lon, lat)
+    gdf = gpd.GeoDataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame]),
+                           geometry=geom, crs="EPSG:4326")
+    gdf.loc[lon.isna() | lat.isna(), "geometry"] = None
+    return gdf
+
+
+def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """The GeoPackage layers as GeoDataFrames (pure)."""
+    ev = _points(_dates(tables["events"]))
+    cl = _points(_dates(tables["claims"]))
+    units = pd.concat([geodata.admin1, geodata.admin2], ignore_index=True)
+    admin = gpd.GeoDataFrame(units[["unit_id", "name", "name_alt", "country", "level",
+                                    "parent_id", "vintage", "geometry"]],
+                             geometry="geometry", crs="EPSG:4326")
+    pres = _dates(tables["presence"])
+    pres["category"] = pres["group"].astype(str) + ":" + pres["status"].astype(str)
+    pres = admin[["unit_id", "geometry"]].merge(pres, on="unit_id", how="right")
+    pres = gpd.GeoDataFrame(pres, geometry="geometry", crs="EPSG:4326")
+    axes = gpd.GeoDataFrame(_dates(tables["axes"]), geometry="geometry", crs="EPSG:4326")
+    used = set(tables["events"].get("place_id", [])) | set(tables["claims"].get("place_id", []))
+    pl = places[places["latitude"].notna()].copy()
+    pl["used"] = pl["place_id"].isin(used)
+    pl = _points(pl.drop(columns=["admin1_name"]))
+    countries = geodata.countries[["country", "name", "extent", "geometry"]]
+    out = {"places": pl, "admin_units": admin, "countries": countries, "events": ev,
+           "claims": cl, "presence": pres, "axes": axes}
+    for name, frame in out.items():
+        for col in INTEGER_COLUMNS:
+            if col in frame:
+                frame[col] = pd.to_numeric(frame[col], errors="coerce").round().astype("Int64")
+        if "file" in frame:  # the records file's name, not the path on the builder's machine
+            frame["file"] = frame["file"].astype(str).map(lambda p: Path(p).name)
+        for col in frame.columns:
+            if frame[col].dtype == object and col != "geometry":
+                if frame[col].map(lambda v: isinstance(v, bool)).all():
+                    continue
+                if not frame[col].map(lambda v: v is None or hasattr(v, "isoformat")).all():
+                    frame[col] = frame[col].astype(str).replace({"nan": "", "None": ""})
+    return out
+
+
+def style_rows(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame) -> pd.DataFrame:
+    pres, ev, ax = frames["presence"], frames["events"], frames["axes"]
+    groups_p = sorted(set(pres["group"]))
+    statuses = ["present", "contested", "dominant", "control"]
+    qml = {
+        "presence": styles.presence_qml(actors, groups_p, statuses),
+        "events": styles.events_qml(actors, sorted(set(ev["actor"]) - {""})),
+        "claims": styles.events_qml(actors, sorted(set(frames["claims"]["actor"]) - {""})),
+        "axes": styles.axes_qml(actors, sorted(set(ax["group"]) - {""})),
+        "places": styles.places_qml(),
+        "admin_units": styles.outline_qml("#9a948a", 0.3),
+        "countries": styles.outline_qml("#555555", 0.6),
+    }
+    rows = [{"f_table_catalog": "", "f_table_schema": "", "f_table_name": name,
+             "f_geometry_column": "geom", "styleName": f"sahelmap {name}", "styleQML": text,
+             "styleSLD": "", "useAsDefault": True, "description": "sahelmap default style",
+             "owner": "", "ui": "", "update_time": FIXED_DATE}
+            for name, text in qml.items()]
+    return pd.DataFrame(rows)
+
+
+def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: Path | str) -> Path:
+    """Write the layers and their styles to ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp.gpkg")
+    tmp.unlink(missing_ok=True)
+    old = os.environ.get("OGR_CURRENT_DATE")
+    os.environ["OGR_CURRENT_DATE"] = FIXED_DATE
+    try:
+        first = True
+        for name in LAYERS:
+            frame = frames[name]
+            opts = {"VERSION": "1.3"} if first else {}
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", use_arrow=True,
+                                    promote_to_multi=name in ("admin_units", "presence",
+                                                              "countries"),
+                                    append=not first, **opts)
+            first = False
+        pyogrio.write_dataframe(style_rows(frames, actors), tmp, layer="layer_styles",
+                                driver="GPKG", use_arrow=True, append=True, FID="id")
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("VACUUM")
+        finally:
+            con.close()
+    finally:
+        if old is None:
+            os.environ.pop("OGR_CURRENT_DATE", None)
+        else:
+            os.environ["OGR_CURRENT_DATE"] = old
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,153 @@
+"""QGIS styles (QML) for the GeoPackage layers, with the site's colours.
+
+Pure functions returning QML text. Strings that come from data (group names)
+are XML-escaped; the QML follows what QGIS 3.22 writes and reads.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+import pandas as pd
+
+STATUS_ALPHA = {"present": 0.25, "contested": 0.35, "dominant": 0.55, "control": 0.75}
+HEADER = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+
+
+def _rgb(hex_colour: str, alpha: float = 1.0) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"{r},{g},{b},{int(round(alpha * 255))}"
+
+
+def _props(**props) -> str:
+    return "".join(f'<prop k={quoteattr(k)} v={quoteattr(str(v))}/>' for k, v in props.items())
+
+
+def _fill(name: str, colour: str, alpha: float, dashed: bool = False) -> str:
+    return (f'<symbol type="fill" name={quoteattr(name)} alpha="1" clip_to_extent="1" force_rhr="0">'
+            f'<layer class="SimpleFill" enabled="1" locked="0" pass="0">'
+            + _props(color=_rgb(colour, alpha), outline_color=_rgb(colour),
+                     outline_style="dash" if dashed else "solid", outline_width="0.4",
+                     outline_width_unit="MM", style="solid")
+            + "</layer></symbol>")
+
+
+def _marker(name: str, colour: str, size_expression: str | None = None) -> str:
+    dd = ""
+    if size_expression:
+        dd = ('<data_defined_properties><Option type="Map"><Option name="name" value="" type="QString"/>'
+              '<Option name="properties" type="Map"><Option name="size" type="Map">'
+              '<Option name="active" value="true" type="bool"/>'
+              f'<Option name="expression" value={quoteattr(size_expression)} type="QString"/>'
+              '<Option name="type" value="3" type="int"/></Option></Option>'
+              '<Option name="type" value="collection" type="QString"/></Option></data_defined_properties>')
+    return (f'<symbol type="marker" name={quoteattr(name)} alpha="0.85" clip_to_extent="1" force_rhr="0">'
+            '<layer class="SimpleMarker" enabled="1" locked="0" pass="0">'
+            + _props(color=_rgb(colour), name="circle", outline_color="35,35,35,255",
+                     outline_width="0.2", outline_width_unit="MM", size="2.4", size_unit="MM")
+            + dd + "</layer></symbol>")
+
+
+def _arrow(name: str, colour: str, dashed: bool) -> str:
+    return (f'<symbol type="line" name={quoteattr(name)} alpha="1" clip_to_extent="1" force_rhr="0">'
+            '<layer class="SimpleLine" enabled="1" locked="0" pass="0">'
+            + _props(line_color=_rgb(colour), line_style="dash" if dashed else "solid",
+                     line_width="0.8", line_width_unit="MM", capstyle="round")
+            + '</layer><layer class="MarkerLine" enabled="1" locked="0" pass="0">'
+            + _props(placement="lastvertex", rotate="1", interval="3", offset="0")
+            + '<symbol type="marker" name="@' + escape(name) + '@1" alpha="1" clip_to_extent="1" force_rhr="0">'
+            '<layer class="SimpleMarker" enabled="1" locked="0" pass="0">'
+            + _props(color=_rgb(colour), name="filled_arrowhead", outline_color=_rgb(colour),
+                     size="4", size_unit="MM", angle="0")
+            + "</layer></symbol></layer></symbol>")
+
+
+def _qml(body: str, categories: str = "Symbology|Labeling|Temporal") -> str:
+    return f'{HEADER}<qgis version="3.22.16" styleCategories="{categories}">{body}</qgis>\n'
+
+
+def temporal(start: str, end: str) -> str:
+    """Start and end from fields; the end day is included (limitMode 1)."""
+    return (f'<temporal enabled="1" mode="2" startField={quoteattr(start)} endField={quoteattr(end)} '
+            'durationField="" durationUnit="min" fixedDuration="0" accumulate="0" '
+            'startExpression="" endExpression="" limitMode="1">'
+            "<fixedRange><start></start><end></end></fixedRange></temporal>")
+
+
+def presence_qml(actors: pd.DataFrame, groups: list[str], statuses: list[str]) -> str:
+    """Categorised by ``category`` = group:status, with the group's colour and the status's depth."""
+    colour = actors.set_index("actor_id")["colour"]
+    names = actors.set_index("actor_id")["display_name"]
+    cats, syms = [], []
+    i = 0
+    for g in groups:
+        for s in statuses:
+            if s == "none":
+                continue
+            cats.append(f'<category render="true" symbol="{i}" value={quoteattr(f"{g}:{s}")} '
+                        f'label={quoteattr(f"{names.get(g, g)}: {s}")}/>')
+            syms.append(_fill(str(i), colour.get(g, "#777777"), STATUS_ALPHA.get(s, 0.3),
+                              dashed=(s == "contested")))
+            i += 1
+    renderer = ('<renderer-v2 type="categorizedSymbol" attr="category" symbollevels="0" '
+                'enableorderby="0" forceraster="0">'
+                f"<categories>{''.join(cats)}</categories><symbols>{''.join(syms)}</symbols>"
+                "</renderer-v2>")
+    return _qml(temporal("period_start", "period_end") + renderer)
+
+
+def events_qml(actors: pd.DataFrame, groups: list[str]) -> str:
+    colour = actors.set_index("actor_id")["colour"]
+    names = actors.set_index("actor_id")["display_name"]
+    size = "2 + 0.8 * sqrt(coalesce(\"fatalities\", 0))"
+    cats = [f'<category render="true" symbol="{i}" value={quoteattr(g)} label={quoteattr(str(names.get(g, g)))}/>'
+            for i, g in enumerate(groups)]
+    syms = [_marker(str(i), colour.get(g, "#777777"), size) for i, g in enumerate(groups)]
+    renderer = ('<renderer-v2 type="categorizedSymbol" attr="actor" symbollevels="0" '
+                'enableorderby="0" forceraster="0">'
+                f"<categories>{''.join(cats)}</categories><symbols>{''.join(syms)}</symbols>"
+                "</renderer-v2>")
+    return _qml(temporal("date_start", "date_end") + renderer)
+
+
+def axes_qml(actors: pd.DataFrame, groups: list[str]) -> str:
+    colour = actors.set_index("actor_id")["colour"]
+    names = actors.set_index("actor_id")["display_name"]
+    rules, syms = [], []
+    i = 0
+    for g in groups:
+        for kind in ("declared", "inferred"):
+            flt = f"\"group\" = '{g}' AND \"kind\" = '{kind}'"
+            rules.append(f'<rule key="r{i}" symbol="{i}" filter={quoteattr(flt)} '
+                         f'label={quoteattr(f"{names.get(g, g)}: {kind}")}/>')
+            syms.append(_arrow(str(i), colour.get(g, "#777777"), dashed=(kind == "inferred")))
+            i += 1
+    renderer = ('<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">'
+                f'<rules key="root">{"".join(rules)}</rules><symbols>{"".join(syms)}</symbols>'
+                "</renderer-v2>")
+    return _qml(temporal("period_start", "period_end") + renderer)
+
+
+def places_qml() -> str:
+    renderer = ('<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">'
+                f'<symbols>{_marker("0", "#333333")}</symbols></renderer-v2>')
+    labeling = ('<labeling type="simple"><settings calloutType="simple">'
+                '<text-style fieldName="name" isExpression="0" fontFamily="Sans Serif" fontSize="8" '
+                'fontSizeUnit="Point" textColor="30,30,30,255" textOpacity="1">'
+                '<text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" '
+                'bufferColor="255,255,255,255" bufferOpacity="0.9"/></text-style>'
+                '<placement placement="0" dist="1" distUnits="MM"/>'
+                '<rendering scaleVisibility="0" obstacle="1" drawLabels="1"/>'
+                '</settings></labeling>')
+    return _qml(renderer + labeling, "Symbology|Labeling")
+
+
+def outline_qml(colour: str = "#8a8a8a", width: float = 0.3) -> str:
+    sym = ('<symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">'
+           '<layer class="SimpleFill" enabled="1" locked="0" pass="0">'
+           + _props(color="0,0,0,0", style="no", outline_color=_rgb(colour), outline_width=width,
+                    outline_width_unit="MM", outline_style="solid")
+           + "</layer></symbol>")
+    return _qml('<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" '
+                f'forceraster="0"><symbols>{sym}</symbols></renderer-v2>', "Symbology")

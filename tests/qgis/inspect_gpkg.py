@@ -1,0 +1,46 @@
+"""Run under the system Python with PyQGIS: open every layer of a GeoPackage as QGIS
+would and print what QGIS sees, as JSON. Used by tests/test_gpkg.py."""
+
+import json
+import sys
+
+from qgis.core import (QgsApplication, QgsVectorLayer, QgsVectorLayerTemporalProperties)
+
+app = QgsApplication([], False)
+app.initQgis()
+path = sys.argv[1]
+out = {}
+for name in sys.argv[2:]:
+    layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
+    info = {"valid": layer.isValid()}
+    if layer.isValid():
+        renderer = layer.renderer()
+        info.update({
+            "count": layer.featureCount(),
+            "crs": layer.crs().authid(),
+            "renderer": renderer.type() if renderer else None,
+            "categories": len(renderer.categories()) if hasattr(renderer, "categories") else None,
+            "rules": (len(renderer.rootRule().children()) if hasattr(renderer, "rootRule") else None),
+            "fields": {f.name(): f.typeName() for f in layer.fields()},
+            "labels": layer.labelsEnabled(),
+            "label_field": (layer.labeling().settings().fieldName
+                            if layer.labelsEnabled() and layer.labeling() else None),
+        })
+        tp = layer.temporalProperties()
+        info["temporal"] = {
+            "active": tp.isActive(),
+            "mode": int(tp.mode()),
+            "start": tp.startField(),
+            "end": tp.endField(),
+            "limit": int(tp.limitMode()) if hasattr(tp, "limitMode") else None,
+        }
+        if hasattr(renderer, "categories"):
+            info["first_category"] = renderer.categories()[0].value() if renderer.categories() else None
+        renderer = None  # reloading the style deletes the old renderer
+        layer.loadDefaultStyle()  # what Layer Properties > Style > Default does
+        info["temporal"]["active_after_reload"] = layer.temporalProperties().isActive()
+    out[name] = info
+print(json.dumps(out, sort_keys=True), flush=True)
+import os  # noqa: E402
+
+os._exit(0)  # skip Qt teardown, which can crash headless without changing the result

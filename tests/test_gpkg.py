@@ -1,0 +1,124 @@
+"""The GeoPackage: conformance (GDAL), styles and dates as QGIS sees them (PyQGIS)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+from sahelmap import read_records
+from sahelmap.gpkg import LAYERS, layers, write_gpkg
+from sahelmap.pipeline import analyse, locate
+
+from .conftest import RECORDS, ROOT
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+@pytest.fixture(scope="module")
+def built(geodata, places, tmp_path_factory):
+    located = locate(read_records(RECORDS, geodata.actors), geodata, places)
+    tables = {**located, **analyse(located, geodata, places)}
+    frames = layers(tables, geodata, places)
+    path = tmp_path_factory.mktemp("gpkg") / "sahelmap.gpkg"
+    write_gpkg(frames, geodata.actors, path)
+    return path, frames
+
+
+def test_layers_counts_crs_and_date_fields(built):
+    path, frames = built
+    names = [n for n, _ in pyogrio.list_layers(path)]
+    assert names == [*LAYERS, "layer_styles"]
+    for name in LAYERS:
+        info = pyogrio.read_info(path, layer=name)
+        assert info["features"] == len(frames[name]), name
+        assert info["crs"] == "EPSG:4326", name
+    for name, cols in (("events", ("date_start", "date_end")), ("claims", ("date_start", "date_end")),
+                       ("presence", ("period_start", "period_end")),
+                       ("axes", ("period_start", "period_end"))):
+        info = pyogrio.read_info(path, layer=name)
+        types = dict(zip(info["fields"], info["dtypes"]))
+        for col in cols:
+            assert types[col] == "datetime64[D]", (name, col)  # OGR Date fields
+    pres = pyogrio.read_dataframe(path, layer="presence")
+    assert len(pres) == len(frames["presence"]) and pres.geometry.notna().all()
+    row = pres[(pres["unit_id"] == "BF-01") & (pres["group"] == "jnim") & (pres["period"] == "2025-04")]
+    assert str(row["period_start"].iloc[0])[:10] == "2025-04-01"
+
+
+def test_geopackage_1_3_with_a_default_style_per_layer(built):
+    path, _ = built
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 10300
+        rows = con.execute("SELECT f_table_name, useAsDefault, styleQML FROM layer_styles "
+                           "ORDER BY f_table_name").fetchall()
+    finally:
+        con.close()
+    assert sorted(r[0] for r in rows) == sorted(LAYERS)
+    assert all(r[1] == 1 and r[2].startswith("<!DOCTYPE qgis") for r in rows)
+
+
+def test_same_inputs_same_bytes(built, geodata, tmp_path):
+    path, frames = built
+    again = write_gpkg(frames, geodata.actors, tmp_path / "again.gpkg")
+    assert again.read_bytes() == path.read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("ogrinfo") is None,
+                    reason="ogrinfo not found: install Debian's gdal-bin to check conformance")
+def test_system_gdal_opens_it_without_warnings(built):
+    path, frames = built
+    res = subprocess.run(["ogrinfo", "-ro", "-al", "-so", str(path)], capture_output=True,
+                         text=True, check=True)
+    assert res.stderr.strip() == ""
+    counts = dict(zip(__import__("re").findall(r"Layer name: (\w+)", res.stdout),
+                      map(int, __import__("re").findall(r"Feature Count: (\d+)", res.stdout))))
+    assert {k: v for k, v in counts.items() if k in LAYERS} == {k: len(frames[k]) for k in LAYERS}
+
+
+def _pyqgis() -> bool:
+    if not Path(SYSTEM_PYTHON).is_file():
+        return False
+    res = subprocess.run([SYSTEM_PYTHON, "-c", "import qgis.core"], capture_output=True)
+    return res.returncode == 0
+
+
+@pytest.mark.skipif(not _pyqgis(), reason="PyQGIS not found: apt-get install python3-qgis "
+                                          "(runs under /usr/bin/python3)")
+def test_qgis_opens_every_layer_styled_with_dates(built, tmp_path):
+    path, frames = built
+    runtime = tmp_path / "xdg"
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(runtime)}
+    res = subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "qgis" / "inspect_gpkg.py"),
+                          str(path), *LAYERS], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    seen = json.loads(res.stdout.strip().splitlines()[-1])
+    for name in LAYERS:
+        assert seen[name]["valid"], name
+        assert seen[name]["count"] == len(frames[name]), name
+        assert seen[name]["crs"] == "EPSG:4326", name
+    pres, ev, ax = seen["presence"], seen["events"], seen["axes"]
+    groups = sorted(set(frames["presence"]["group"]))
+    assert pres["renderer"] == "categorizedSymbol" and pres["categories"] == 4 * len(groups)
+    assert ev["renderer"] == "categorizedSymbol"
+    assert ev["categories"] == len(set(frames["events"]["actor"]) - {""})
+    assert ax["renderer"] == "RuleRenderer"
+    assert ax["rules"] == 2 * len(set(frames["axes"]["group"]))
+    assert seen["places"]["labels"] and seen["places"]["label_field"] == "name"
+    assert seen["admin_units"]["renderer"] == "singleSymbol"
+    for name, start, end in (("presence", "period_start", "period_end"),
+                             ("axes", "period_start", "period_end"),
+                             ("events", "date_start", "date_end")):
+        t = seen[name]["temporal"]
+        assert (t["mode"], t["start"], t["end"], t["limit"]) == (2, start, end, 1), name
+        assert t["active_after_reload"], name
+        assert seen[name]["fields"][start] == "Date" and seen[name]["fields"][end] == "Date"
