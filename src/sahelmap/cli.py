@@ -307,7 +307,10 @@ def cmd_figure(args: argparse.Namespace) -> int:
                  else [outdir / f"{label}.{fmt}" for fmt in formats])
         for path in paths:
             try:
-                fig = period_figure(label, tables, geodata, labels, width_mm=args.width_mm)
+                fig = period_figure(label, tables, geodata, labels, width_mm=args.width_mm,
+                                    source=webmap.records_summary(tables["events"],
+                                                                  tables["claims"],
+                                                                  tables["movements"]))
                 save_figure(fig, path, dpi=args.dpi)
             except ValueError as exc:
                 raise InputError(str(exc)) from None

@@ -140,11 +140,8 @@ def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.Dat
                        for t in (events, claims, movements) if len(t)
                        for c in ("date_start", "date_end")])
     data_range = (str(dates.min().date()), str(dates.max().date()))
-    sources = sorted(set(events.get("source", pd.Series(dtype=str)).dropna().astype(str).str
-                         .split(",").str[0].str.strip()) - {""})[:12]
     info = webmap.site_info(geodata.actors, periods, data_range,
-                            [f"{len(events)} events, {len(claims)} claims, {len(movements)} "
-                             f"movements; sources include {', '.join(sources) or 'none'}"])
+                            [webmap.records_summary(events, claims, movements)])
     groups = sorted(set(presence.loc[presence["status"] != "none", "group"]))
     put("assets/site.js", _js("setSite", info))
     put("assets/units.js", _js("setUnits", webmap.units_data(geodata.admin1, geodata.admin2)))

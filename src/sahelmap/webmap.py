@@ -218,6 +218,14 @@ def period_data(period: pd.Series, events: pd.DataFrame, presence: pd.DataFrame,
             "presence": pres, "axes": axl}
 
 
+def records_summary(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFrame) -> str:
+    """One line naming how many records and which sources (for attributions)."""
+    sources = sorted(set(_str(events.get("source", pd.Series(dtype=object))).str.split(",")
+                         .str[0].str.strip()) - {""})[:12]
+    return (f"{len(events)} events, {len(claims)} claims, {len(movements)} movements; "
+            f"sources include {', '.join(sources) or 'none'}")
+
+
 def site_info(actors: pd.DataFrame, periods: pd.DataFrame, data_range: tuple[str, str],
               sources: list[str]) -> dict:
     return {
