@@ -77,11 +77,18 @@ def test_problems_from_several_files_are_all_reported(geodata, write):
         ("a.csv", 2, "actor"), ("b.csv", 2, "status"), ("b.csv", 3, "confidence")]
 
 
-def test_kind_is_detected_and_unknown_layout_named(geodata, write):
+def test_unknown_layout_fails_naming_expected_and_missing_columns(geodata, write):
+    import pytest
+
+    from sahelmap import InputError
+
     path = write("mystery.csv", "when,who,where\n2025,jnim,Djibo\n")
-    records = read_records([path], geodata.actors)
-    assert records.problems[0].line == 1
-    assert "event_type" in records.problems[0].fix and len(records.rejected) == 1
+    with pytest.raises(InputError) as err:
+        read_records([path], geodata.actors)
+    msg = str(err.value)
+    assert msg.startswith(f"{path}:1: unknown layout (columns: when, who, where)")
+    assert "acled needs event_id_cnty, event_date" in msg and "ucdp needs id" in msg
+    assert "notes needs record_id" in msg and "\n" not in msg
 
 
 def test_joint_attribution(geodata, write):

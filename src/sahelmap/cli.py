@@ -26,6 +26,7 @@ from .pipeline import analyse, locate, unit_geometries
 from .periods import LABEL_PATTERN as PERIOD_LABEL
 from .presence import LEVELS
 from .gpkg import layers as gpkg_layers, write_gpkg
+from .imports import licence, publishable
 from .site import build_site, clean_stale, snippet
 from .tables import read_tables
 from .records import Records, read_records
@@ -59,6 +60,8 @@ def _read(args: argparse.Namespace, geodata: Geodata, paths: list[str]) -> Recor
     records = read_records(paths, geodata.actors)
     for problem in records.problems:
         _err(str(problem))
+    for report in records.imports:
+        _err(f"sahelmap: import: {report.summary()}")
     return records
 
 
@@ -213,16 +216,36 @@ def cmd_build(args: argparse.Namespace) -> int:
     places = build_gazetteer(geodata)
     out = locate(records, geodata, places)
     outdir = Path(args.out)
-    for kind in ("events", "claims", "movements"):
-        write_csv(out[kind], outdir / f"{kind}.csv", sort_by=[f"{kind[:-1]}_id"])
-    write_csv(out["report"], outdir / "geocode_report.csv")
-    _progress(args, "presence and axes with the default settings")
     result = analyse(out, geodata, places)
+    events, report = out["events"], out["report"]
+    allowed = events["dataset"].map(publishable).fillna(False).astype(bool)
+    if getattr(args, "include_restricted", False):
+        allowed[:] = True
+    if not allowed.all():
+        held = events.loc[~allowed, "dataset"].value_counts()
+        for dataset, n in held.items():
+            _progress(args, f"{n} {dataset} events are used for presence and axes but not "
+                            f"published ({licence(dataset)}); --include-restricted makes a "
+                            "private build with them")
+        hidden = set(events.loc[~allowed, "event_id"])
+        for row in report[report["record_id"].isin(hidden)].itertuples(index=False):
+            _err(f"{row.file}:{row.line}: {row.status}: {row.resolution}")
+        report = report[~report["record_id"].isin(hidden)]
+    datasets = (events.groupby("dataset").size().rename("events").to_frame()
+                .join(events[allowed].groupby("dataset").size().rename("published"))
+                .fillna(0).astype(int).reset_index())
+    datasets["licence"] = datasets["dataset"].map(licence)
+    write_csv(datasets, outdir / "datasets.csv")
+    write_csv(events[allowed], outdir / "events.csv", sort_by=["event_id"])
+    for kind in ("claims", "movements"):
+        write_csv(out[kind], outdir / f"{kind}.csv", sort_by=[f"{kind[:-1]}_id"])
+    write_csv(report, outdir / "geocode_report.csv")
+    _progress(args, "presence and axes with the default settings")
     write_table(result["presence"], outdir / "presence.csv")
     write_table(result["axes"], outdir / "axes.geojson")
     write_table(result["periods"], outdir / "periods.csv")
     _progress(args, f"wrote {outdir}/: events, claims, movements, geocode_report "
-                    f"({len(out['report'])} rows), presence ({len(result['presence'])} rows), "
+                    f"({len(report)} rows), presence ({len(result['presence'])} rows), "
                     f"axes ({len(result['axes'])})")
     return 0
 
@@ -308,9 +331,9 @@ def cmd_figure(args: argparse.Namespace) -> int:
         for path in paths:
             try:
                 fig = period_figure(label, tables, geodata, labels, width_mm=args.width_mm,
-                                    source=webmap.records_summary(tables["events"],
-                                                                  tables["claims"],
-                                                                  tables["movements"]))
+                                    source=webmap.records_summary(
+                                        tables["events"], tables["claims"], tables["movements"],
+                                        tables.get("datasets")))
                 save_figure(fig, path, dpi=args.dpi)
             except ValueError as exc:
                 raise InputError(str(exc)) from None
@@ -395,6 +418,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="offer an OpenStreetMap tile layer (loads tiles from the network)")
     p.add_argument("--max-points", type=int, default=2000, metavar="N",
                    help="aggregate a period's events above N markers (default 2000)")
+    p.add_argument("--include-restricted", action="store_true",
+                   help="a private build: also publish rows whose licence forbids it (ACLED)")
     p.add_argument("--leaflet", default=str(default_leaflet()), metavar="DIR",
                    help="Leaflet's dist folder from npm (default: node_modules/leaflet/dist)")
     p.set_defaults(func=cmd_site)
@@ -407,6 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="maps/sahelmap.gpkg", metavar="FILE",
                    help="the GeoPackage to write (default: maps/sahelmap.gpkg)")
     p.add_argument("--tables", metavar="DIR", help="read the tables from DIR instead of computing")
+    p.add_argument("--include-restricted", action="store_true",
+                   help="a private build: also include rows whose licence forbids it (ACLED)")
     p.set_defaults(func=cmd_gpkg)
 
     p = sub.add_parser("figure", help="draw a period as a report figure (PNG, SVG, PDF)",
@@ -440,6 +467,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "join them, and write located tables and the report to --out.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
     p.add_argument("--out", default="maps", metavar="DIR", help="output folder (default: maps)")
+    p.add_argument("--include-restricted", action="store_true",
+                   help="a private build: also publish rows whose licence forbids it (ACLED)")
     p.set_defaults(func=cmd_build)
     return parser
 

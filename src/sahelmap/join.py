@@ -108,6 +108,13 @@ def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
                 & (stated != units["admin_country"].to_numpy()))
     note[mismatch] = [f"point falls in {c}, record says {s}" for c, s in
                       zip(units["admin_country"].to_numpy()[mismatch], stated[mismatch])]
+    wrong = has_point & (stated != "") & (units["admin_country"].to_numpy() != stated)
+    if wrong.any():
+        # a classic export error: latitude and longitude swapped. Report it, never fix it.
+        flipped = locate_units(lat[wrong], lon[wrong], admin1, admin2)["admin_country"].to_numpy()
+        hit = np.flatnonzero(wrong)[flipped == stated[wrong]]
+        note[hit] = [f"latitude and longitude look swapped: swapped, the point falls in {c}; "
+                     "not changed" for c in stated[hit]]
     out["join_note"] = note
     return out
 

@@ -17,6 +17,7 @@ from .gazetteer import build_gazetteer
 from .geocode import geocode, geocode_movements
 from .geodata import Geodata
 from .join import join_admin, locate_units
+from .merge import link_duplicates
 from .periods import make_periods, windows
 from .presence import PresenceSettings, presence, unit_of
 from .records import Records
@@ -43,7 +44,9 @@ def locate(records: Records, geodata: Geodata, places: pd.DataFrame | None = Non
     events = join_admin(events, geodata.admin1, geodata.admin2)
     claims = join_admin(claims, geodata.admin1, geodata.admin2)
     moves = _join_ends(moves, geodata)
-    report = pd.concat([rep_e, rep_c, rep_m], ignore_index=True)
+    events, links = link_duplicates(events)
+    report = pd.concat([rep_e, rep_c, rep_m, _join_report(events), _link_report(events, links)],
+                       ignore_index=True)
     rejected = records.rejected
     if len(rejected):
         extra = pd.DataFrame({"file": rejected["file"], "line": rejected["line"],
@@ -53,6 +56,32 @@ def locate(records: Records, geodata: Geodata, places: pd.DataFrame | None = Non
     report = report.fillna("").sort_values(["file", "line", "field"], kind="stable")
     return {"events": events, "claims": claims, "movements": moves,
             "report": report.reset_index(drop=True)}
+
+
+def _join_report(events: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose point contradicts their stated country (swapped coordinates included)."""
+    bad = events[events["join_note"].str.startswith(("latitude and longitude", "point falls in"))]
+    return pd.DataFrame({"file": bad.get("file", ""), "line": bad.get("line", 0),
+                         "record_id": bad["event_id"], "field": "latitude",
+                         "place_name": bad["place_name"], "country": bad["country"],
+                         "status": "coordinates", "resolution": bad["join_note"],
+                         "fix": "check the coordinates against the place name; sahelmap does "
+                                "not change them"})
+
+
+def _link_report(events: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    if links.empty:
+        return pd.DataFrame()
+    ev = events.set_index("event_id")
+    return pd.DataFrame({"file": links["event_id"].map(ev["file"]),
+                         "line": links["event_id"].map(ev["line"]),
+                         "record_id": links["event_id"], "field": "event_id",
+                         "status": "duplicate",
+                         "resolution": ("linked to " + links["duplicate_of"] + " ("
+                                        + links["km"].astype(str) + " km, "
+                                        + links["days_apart"].astype(str)
+                                        + " day(s) apart); counted once"),
+                         "fix": "nothing to do; remove one record if they are not the same event"})
 
 
 def _join_ends(moves: gpd.GeoDataFrame, geodata: Geodata) -> gpd.GeoDataFrame:
@@ -138,7 +167,10 @@ def analyse(located: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataF
     ps = presence_settings or PresenceSettings()
     spec = period_spec or PeriodSpec()
     periods = make_period_table(spec, located)
-    pres = presence(located["events"], located["claims"], periods, geodata.actors, ps,
+    events = located["events"]
+    if "duplicate_of" in events:  # an event two datasets report counts once
+        events = events[events["duplicate_of"].fillna("") == ""]
+    pres = presence(events, located["claims"], periods, geodata.actors, ps,
                     split_units=split_units(geodata))
     moves = endpoint_units(located["movements"], ps, geodata)
     points = unit_points(ps, places, pres["unit_id"] if ps.level == "grid" else None)

@@ -11,6 +11,7 @@ are kept and invalid ones are returned as rejected rows with their reasons.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ class Records:
     movements: pd.DataFrame
     rejected: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    imports: list = field(default_factory=list)  # ImportReport per ACLED/UCDP file
 
     def by_kind(self, kind: str) -> pd.DataFrame:
         return {"event": self.events, "claim": self.claims, "movement": self.movements}[kind]
@@ -74,17 +76,20 @@ def detect_kind(columns: list[str]) -> str | None:
     return None
 
 
-def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, list[Problem]]:
+def read_csv_rows(path: Path, *, fallback_encoding: str | None = None
+                  ) -> tuple[list[str], pd.DataFrame, list[Problem]]:
     """Read a CSV as strings with the physical line number of every row.
 
     The stdlib reader is used because it knows where each row starts, even when
-    a quoted note spans lines; own-notes files are hand-curated (thousands of
-    rows at most). Bulk exports (ACLED, UCDP) get a C-engine reader of their own.
+    a quoted note spans lines (CRLF or LF). UTF-8 with or without BOM is read;
+    with ``fallback_encoding`` (ACLED and UCDP files saved by spreadsheets are
+    often cp1252) a non-UTF-8 file is decoded with it and a warning says so.
 
     Rows with too many or too few fields are reported, not dropped: a row with
     more fields keeps its first ones (the surplus is named in the problem).
     """
     name = str(path)
+    problems: list[Problem] = []
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -93,11 +98,18 @@ def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, list[Problem]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{name}:{line}: byte 0x{raw[exc.start]:02x} is not UTF-8; "
-            "save the file as UTF-8 (in a spreadsheet: CSV UTF-8)") from None
-    reader = csv.reader(text.splitlines(keepends=True))
-    problems: list[Problem] = []
+        if fallback_encoding is None:
+            raise InputError(
+                f"{name}:{line}: byte 0x{raw[exc.start]:02x} is not UTF-8; "
+                "save the file as UTF-8 (in a spreadsheet: CSV UTF-8)") from None
+        text = raw.decode(fallback_encoding, errors="replace")
+        problems.append(Problem(name, line, "", "",
+                                f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); read as "
+                                f"{fallback_encoding}",
+                                "check accented names; save as UTF-8 to silence this",
+                                level="warning"))
+    # only CR, LF and CRLF end lines (not U+0085 or U+2028, which str.splitlines also takes)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -114,8 +126,10 @@ def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, list[Problem]]:
                 extra = [c for c in row[width:] if c.strip()]
                 if extra:
                     problems.append(Problem(name, start, "", extra[0],
-                                            f"row has {len(row)} fields, header has {width}",
-                                            "quote values that contain commas"))
+                                            f"row has {len(row)} fields, header has {width}; "
+                                            "kept with the first ones",
+                                            "quote values that contain commas",
+                                            level="warning"))
                 row = row[:width]
             elif len(row) < width:
                 row = row + [""] * (width - len(row))
@@ -300,17 +314,34 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
     rejected: list[pd.DataFrame] = []
     problems: list[Problem] = []
     seen_ids: dict[str, tuple[str, int]] = {}
+    from .acled import read_acled
+    from .imports import detect, unknown_layout
+    from .ucdp import read_ucdp
+
+    reports = []
     for path in paths:
         name = str(path)
-        header, frame, row_problems = read_csv_rows(Path(path))
+        header, frame, row_problems = read_csv_rows(Path(path), fallback_encoding="cp1252")
         problems += row_problems
+        source = detect(header)
+        if kind is None and source in ("acled", "ucdp"):
+            reader = read_acled if source == "acled" else read_ucdp
+            events, report = reader(frame, header, actors, name)
+            reports.append(report)
+            problems += report.flagged
+            for actor, n in sorted(report.unknown_actors.items()):
+                problems.append(Problem(name, 0, "actor", actor, f"is not a known group ({n} rows)",
+                                        "add it as an alias in geodata/actors.csv",
+                                        level="warning"))
+            bad_lines = {p.line for p in report.flagged if p.level == "error"}
+            if bad_lines:
+                bad = frame[frame["line"].isin(bad_lines)]
+                rejected.append(bad.assign(reason=bad["line"].map(_reasons(report.flagged))))
+            found["event"].append(events)
+            continue
         this_kind = kind or detect_kind(header)
         if this_kind is None:
-            problems.append(Problem(name, 1, "", "", "cannot tell which kind of records this is",
-                                    "an events file has an event_type column, a claims file "
-                                    "status, a movements file origin and destination"))
-            rejected.append(frame.assign(reason="unknown kind of file"))
-            continue
+            raise unknown_layout(Path(path), header)
         missing = [c for c in REQUIRED[this_kind] if c not in header]
         if this_kind != "movement" and "place_name" in missing and {"latitude", "longitude"} <= set(header):
             missing.remove("place_name")
@@ -350,7 +381,7 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
     rejected_frame = (pd.concat(rejected, ignore_index=True) if rejected
                       else pd.DataFrame(columns=["file", "line", "reason"]))
     return Records(events=out["event"], claims=out["claim"], movements=out["movement"],
-                   rejected=rejected_frame, problems=sorted(problems))
+                   rejected=rejected_frame, problems=sorted(problems), imports=reports)
 
 
 def _reasons(problems: list[Problem]) -> dict[int, str]:

@@ -141,7 +141,8 @@ def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.Dat
                        for c in ("date_start", "date_end")])
     data_range = (str(dates.min().date()), str(dates.max().date()))
     info = webmap.site_info(geodata.actors, periods, data_range,
-                            [webmap.records_summary(events, claims, movements)])
+                            [webmap.records_summary(events, claims, movements,
+                                                    tables.get("datasets"))])
     groups = sorted(set(presence.loc[presence["status"] != "none", "group"]))
     put("assets/site.js", _js("setSite", info))
     put("assets/units.js", _js("setUnits", webmap.units_data(geodata.admin1, geodata.admin2)))

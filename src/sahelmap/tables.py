@@ -35,6 +35,10 @@ def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
     axes = directory / "axes.geojson"
     if not axes.is_file():
         raise InputError(f"{axes}: table not found; run 'sahelmap build --out {directory}' first")
+    datasets = directory / "datasets.csv"
+    out["datasets"] = (pd.read_csv(datasets, dtype={"dataset": str, "licence": str})
+                       if datasets.is_file() else pd.DataFrame(columns=["dataset", "events",
+                                                                        "published", "licence"]))
     frame = gpd.read_file(axes, engine="pyogrio")
     missing = [c for c in AXIS_COLUMNS if c not in frame.columns and c != "geometry"]
     for col in missing:  # an empty GeoJSON carries no columns

@@ -218,12 +218,25 @@ def period_data(period: pd.Series, events: pd.DataFrame, presence: pd.DataFrame,
             "presence": pres, "axes": axl}
 
 
-def records_summary(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFrame) -> str:
+DATASET_CREDITS = {
+    "acled": "ACLED, acleddata.com (derived layers; raw rows not redistributed)",
+    "ucdp": "UCDP GED, ucdp.uu.se (CC BY 4.0)",
+}
+
+
+def records_summary(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFrame,
+                    datasets: pd.DataFrame | None = None) -> str:
     """One line naming how many records and which sources (for attributions)."""
     sources = sorted(set(_str(events.get("source", pd.Series(dtype=object))).str.split(",")
                          .str[0].str.strip()) - {""})[:12]
-    return (f"{len(events)} events, {len(claims)} claims, {len(movements)} movements; "
+    text = (f"{len(events)} events, {len(claims)} claims, {len(movements)} movements; "
             f"sources include {', '.join(sources) or 'none'}")
+    if datasets is not None and len(datasets):
+        credits = [f"{DATASET_CREDITS[d]}: {int(n)} events" for d, n in
+                   zip(datasets["dataset"], datasets["events"]) if d in DATASET_CREDITS]
+        if credits:
+            text += "; data: " + "; ".join(credits)
+    return text
 
 
 def site_info(actors: pd.DataFrame, periods: pd.DataFrame, data_range: tuple[str, str],

@@ -1,0 +1,151 @@
+"""ACLED exports of every vintage since 2016 → canonical events.
+
+Layouts recognised (by their columns): 2016-era upper-case headers with
+DD/MM/YYYY dates and trailing empty columns; 2018-2019 (``data_id``,
+``event_id_no_cnty``, dates like '22 February 2019'); 2019-2022 (``iso3``,
+numeric ``interaction``, dates like '16-Feb-21'); 2023+ (``disorder_type``,
+``civilian_targeting``, ``tags``, ISO dates); actor-based (monadic) exports that
+repeat an event once per actor; and HDX copies with an HXL tag row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from .actors import resolve_actors
+from .imports import (ImportReport, clean_number, clean_text, country_codes, drop_hxl, flag,
+                      lower_header, parse_dates)
+from .records import _canonical, empty
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y",
+                "%m/%d/%Y"]
+TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
+GEO_PRECISION = {"1": "exact", "2": "near", "3": "admin1"}
+# (event_type, sub_event_type) → canonical type; sub-types first, then types
+SUB_TYPES = {
+    "government regains territory": "seizure", "non-state actor overtakes territory": "seizure",
+    "non-violent transfer of territory": "seizure", "headquarters or base established": "base_established",
+    "armed clash": "battle", "attack": "attack", "abduction/forced disappearance": "violence_against_civilians",
+    "sexual violence": "violence_against_civilians", "air/drone strike": "remote_violence",
+    "shelling/artillery/missile attack": "remote_violence", "remote explosive/landmine/ied": "remote_violence",
+    "suicide bomb": "attack", "grenade": "remote_violence", "movement of forces": "movement",
+}
+TYPES = {
+    "battles": "battle", "battle-no change of territory": "battle",
+    "battle-government regains territory": "seizure",
+    "battle-non-state actor overtakes territory": "seizure",
+    "violence against civilians": "violence_against_civilians",
+    "remote violence": "remote_violence", "explosions/remote violence": "remote_violence",
+    "headquarters or base established": "base_established",
+    "non-violent transfer of territory": "seizure", "strategic developments": "other",
+    "strategic development": "other", "riots": "other", "protests": "other",
+    "riots/protests": "other",
+}
+
+
+def layout_name(cols: list[str], raw_header: list[str], monadic: bool, hxl: bool) -> str:
+    c = set(cols)
+    if any(h.isupper() for h in raw_header if h.strip()):
+        name = "acled-2016"
+    elif "disorder_type" in c or "civilian_targeting" in c:
+        name = "acled-2023"
+    elif "iso3" in c:
+        name = "acled-2019"
+    elif "data_id" in c or "event_id_no_cnty" in c:
+        name = "acled-2018"
+    else:
+        name = "acled"
+    if monadic:
+        name += "-monadic"
+    return name + ("+hxl" if hxl else "")
+
+
+def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
+               name: str) -> tuple[pd.DataFrame, ImportReport]:
+    """Map raw ACLED rows (strings, with a ``line`` column) to canonical events."""
+    frame = frame.copy()
+    frame.columns = lower_header(list(frame.columns[:-2])) + ["file", "line"]
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    frame, hxl = drop_hxl(frame)
+    frame = frame.astype(object)
+    cols = list(frame.columns)
+    if frame.empty:
+        layout = layout_name(cols, header, "actor2" not in cols, hxl)
+        return empty("event"), ImportReport(name, layout)
+    actor_col = "actor1" if "actor1" in cols else "actor"
+    monadic = "actor2" not in cols
+    report = ImportReport(name, "")
+    report.rows_read = len(frame)
+    get = lambda c: frame[c] if c in frame else pd.Series("", index=frame.index)  # noqa: E731
+
+    ids = clean_text(get("event_id_cnty"))
+    ids = ids.where(ids != "", clean_text(get("event_id_no_cnty")))
+    ids = ids.where(ids != "", clean_text(get("data_id")))
+    date = parse_dates(get("event_date"), DATE_FORMATS)
+    report.layout = layout_name(cols, header, monadic, hxl)
+    lat, lon = clean_number(get("latitude")), clean_number(get("longitude"))
+
+    bad_id = ids == ""
+    flag(report, frame, bad_id, "event_id_cnty" if "event_id_cnty" in cols else cols[0],
+         "has no event id", "every ACLED row needs event_id_cnty")
+    bad_date = date.isna()
+    flag(report, frame, bad_date, "event_date", "is not a date",
+         "ACLED dates look like 2019-02-22, 22/02/2019, 22 February 2019 or 22-Feb-19",
+         values=get("event_date"))
+    bad_xy = ~(lat.between(-90, 90) & lon.between(-180, 180))
+    flag(report, frame, bad_xy & ~bad_date, "latitude", "is not a usable coordinate",
+         "latitude must be -90..90 and longitude -180..180", values=get("latitude"))
+    ok = ~(bad_id | bad_date | bad_xy)
+
+    # actor-based exports: one row per actor of the same event → one event
+    dup = ids.duplicated(keep="first") & ok
+    if monadic and dup.any():
+        second = (clean_text(get(actor_col)).where(dup).groupby(ids).agg(
+            lambda s: next((x for x in s if isinstance(x, str) and x), "")))
+    else:
+        second = pd.Series(dtype=object)
+    report.duplicates_merged = int(dup.sum())
+    keep = ok & ~dup
+
+    tp = clean_text(get("time_precision")).map(TIME_PRECISION).fillna("day")
+    gp = clean_text(get("geo_precision")).map(GEO_PRECISION).fillna("exact")
+    start = date.dt.normalize()
+    start = start.where(tp != "week", date - pd.Timedelta(days=3))
+    start = start.where(tp != "month", date.dt.to_period("M").dt.start_time)
+    end = date.where(tp != "week", date + pd.Timedelta(days=3))
+    end = end.where(tp != "month", date.dt.to_period("M").dt.end_time.dt.normalize())
+
+    sub = clean_text(get("sub_event_type")).str.lower()
+    typ = clean_text(get("event_type")).str.lower()
+    event_type = sub.map(SUB_TYPES).fillna(typ.map(TYPES)).fillna("other")
+    event_type = event_type.where(~sub.str.contains("movement", na=False), "movement")
+
+    actor_raw = clean_text(get(actor_col))
+    opp_raw = clean_text(get("actor2")) if not monadic else ids.map(second).fillna("")
+    a = resolve_actors(actor_raw, actors)
+    o = resolve_actors(opp_raw, actors)
+    unknown = pd.concat([actor_raw[keep & (a["actor"] == "") & (actor_raw != "")],
+                         opp_raw[keep & (o["actor"] == "") & (opp_raw != "")]])
+    report.unknown_actors = Counter(unknown.tolist())
+
+    iso = clean_text(get("iso3")).str.upper()
+    iso = iso.where(iso != "", country_codes(get("country")))
+    fat = clean_number(get("fatalities"))
+    out = pd.DataFrame({
+        "record_id": ids, "date_start": start.dt.date, "date_end": end.dt.date,
+        "date_precision": tp, "actor": a["actor"], "actor_raw": actor_raw,
+        "actor_candidates": a["actor_candidates"], "opponent": o["actor"],
+        "opponent_raw": opp_raw, "event_type": event_type,
+        "event_type_raw": (clean_text(get("event_type")) + " / " + clean_text(get("sub_event_type"))).str.strip(" /"),
+        "fatalities": fat.round().astype("Int64"), "place_name": clean_text(get("location")),
+        "country": iso, "admin1": clean_text(get("admin1")), "within": "",
+        "latitude": lat, "longitude": lon, "location_precision": gp,
+        "confidence": "reported", "source": clean_text(get("source")),
+        "notes": clean_text(get("notes")), "file": frame["file"], "line": frame["line"],
+        "dataset": "acled",
+    })[keep].reset_index(drop=True)
+    report.events_kept = len(out)
+    return _canonical(out, "event"), report

@@ -1,0 +1,141 @@
+"""Reading other people's exports: layout detection, shared text clean-up, and the
+import report. The ACLED and UCDP mappings live in ``acled.py`` and ``ucdp.py``.
+
+Every row read is either kept as an event or reported with its line and reason;
+duplicates within a file are merged and counted; unknown actors are counted so
+the alias table can be extended.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._errors import InputError, Problem
+from ._names import name_keys
+from .gazetteer import COUNTRY_NAMES
+
+NBSP = ("\u00a0", "\u202f", "\u2007")
+LICENCES = {
+    "notes": ("CC BY 4.0 (sahelmap records)", True),
+    "ucdp": ("UCDP GED, CC BY 4.0: cite Sundberg & Melander 2013 and Davies et al.", True),
+    "acled": ("ACLED terms of use: raw rows may not be redistributed; cite ACLED", False),
+}
+
+
+@dataclass
+class ImportReport:
+    """What happened to one imported file."""
+
+    file: str
+    layout: str
+    rows_read: int = 0
+    events_kept: int = 0
+    duplicates_merged: int = 0
+    flagged: list[Problem] = field(default_factory=list)
+    unknown_actors: Counter = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        top = ", ".join(f"{a!r} ×{n}" for a, n in self.unknown_actors.most_common(5))
+        return (f"{self.file}: {self.layout}: {self.rows_read} rows read, {self.events_kept} "
+                f"events kept, {self.duplicates_merged} duplicates merged, "
+                f"{len([p for p in self.flagged if p.level == 'error'])} rows flagged"
+                + (f"; unknown actors: {top}" if top else ""))
+
+
+def publishable(dataset: str) -> bool:
+    return LICENCES.get(dataset, ("", False))[1]
+
+
+def licence(dataset: str) -> str:
+    return LICENCES.get(dataset, ("unknown licence", False))[0]
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    s = s.fillna("").astype(str)
+    for ch in NBSP:
+        s = s.str.replace(ch, " ", regex=False)
+    return s.str.strip()
+
+
+def clean_number(s: pd.Series) -> pd.Series:
+    """Numbers as written in spreadsheets: spaces and non-breaking spaces removed."""
+    s = s.fillna("").astype(str)
+    for ch in (*NBSP, " "):
+        s = s.str.replace(ch, "", regex=False)
+    return pd.to_numeric(s.replace("", None), errors="coerce")
+
+
+def parse_dates(s: pd.Series, formats: list[str]) -> pd.Series:
+    """Each value by the first format that reads it (vectorised per format)."""
+    s = clean_text(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    for fmt in formats:
+        todo = out.isna()
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+    return out
+
+
+def country_codes(names: pd.Series) -> pd.Series:
+    """ISO3 from country names as exports write them ('Burkina Faso', 'Ivory Coast')."""
+    table = {}
+    for iso, (name, alts) in COUNTRY_NAMES.items():
+        for n in [name, iso, *alts.split("|")]:
+            if n:
+                table[n] = iso
+    keys = pd.Series(list(table))
+    lookup = dict(zip(name_keys(keys), table.values()))
+    return name_keys(clean_text(names)).map(lookup).fillna("")
+
+
+def lower_header(header: list[str]) -> list[str]:
+    return [h.strip().strip("\ufeff").lower() for h in header]
+
+
+def drop_hxl(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """HDX copies carry a second header row of HXL hashtags (#date, #adm1+name …)."""
+    if len(frame) and frame.iloc[0].astype(str).str.startswith("#").sum() >= 2:
+        return frame.iloc[1:].reset_index(drop=True), True
+    return frame, False
+
+
+def flag(report: ImportReport, frame: pd.DataFrame, mask, field_: str, message: str,
+         fix: str, values=None, level: str = "error") -> None:
+    mask = np.asarray(mask, dtype=bool)
+    vals = frame[field_].astype(str).to_numpy() if values is None else np.asarray(values)
+    for i in np.flatnonzero(mask):
+        report.flagged.append(Problem(report.file, int(frame["line"].iat[i]), field_,
+                                      str(vals[i]), message, fix, level=level))
+
+
+def detect(header: list[str]) -> str | None:
+    """'acled', 'ucdp', 'notes' or None, from the column names."""
+    cols = set(lower_header(header))
+    if {"event_date", "event_type"} <= cols and ({"actor1", "actor"} & cols):
+        return "acled"
+    if {"side_a", "side_b"} <= cols and ({"best", "best_est"} & cols):
+        return "ucdp"
+    if "record_id" in cols:
+        return "notes"
+    return None
+
+
+EXPECTED = {
+    "acled": ["event_id_cnty", "event_date", "event_type", "actor1", "latitude", "longitude"],
+    "ucdp": ["id", "date_start", "date_end", "side_a", "side_b", "best", "latitude", "longitude"],
+    "notes": ["record_id", "date_start", "actor", "confidence", "source"],
+}
+
+
+def unknown_layout(path: Path, header: list[str]) -> InputError:
+    cols = set(lower_header(header))
+    parts = [f"{kind} needs {', '.join(c for c in need if c not in cols)}"
+             for kind, need in EXPECTED.items()]
+    return InputError(f"{path}:1: unknown layout (columns: {', '.join(header[:8])}"
+                      f"{'…' if len(header) > 8 else ''}); missing for " + "; ".join(parts))

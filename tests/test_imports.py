@@ -1,0 +1,279 @@
+"""ACLED and UCDP exports of every vintage, and licence-aware publishing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from sahelmap import InputError, read_records
+from sahelmap.pipeline import analyse, locate
+from sahelmap.records import read_csv_rows
+
+from .conftest import ROOT
+
+DATA = ROOT / "tests" / "data"
+D = dt.date
+
+
+def load(geodata, *names):
+    return read_records([DATA / n for n in names], geodata.actors)
+
+
+def report_of(records, name):
+    return next(r for r in records.imports if r.file.endswith(name))
+
+
+@pytest.mark.parametrize("name,layout,read,kept,merged", [
+    ("acled_2016.csv", "acled-2016", 12, 10, 0),
+    ("acled_2018.csv", "acled-2018", 12, 12, 0),
+    ("acled_2019.csv", "acled-2019", 12, 11, 0),
+    ("acled_2023.csv", "acled-2023", 12, 12, 0),
+    ("acled_monadic.csv", "acled-monadic", 12, 6, 6),
+    ("acled_hxl.csv", "acled+hxl", 11, 11, 0),
+    ("acled_cp1252.csv", "acled-2019", 3, 3, 0),
+    ("ucdp_ged.csv", "ucdp-ged", 12, 11, 1),
+    ("ucdp_variant.csv", "ucdp-ged-variant", 12, 11, 0),
+])
+def test_every_layout_is_detected_and_every_row_accounted_for(geodata, name, layout, read, kept,
+                                                               merged):
+    records = load(geodata, name)
+    rep = report_of(records, name)
+    assert (rep.layout, rep.rows_read, rep.events_kept, rep.duplicates_merged) == (
+        layout, read, kept, merged)
+    assert len(records.events) == kept
+    rejected = read - kept - merged
+    assert len(records.rejected) == rejected
+    assert len({p.line for p in rep.flagged if p.level == "error"}) == rejected
+
+
+def test_acled_2016_dates_precision_types_and_rejects(geodata):
+    ev = load(geodata, "acled_2016.csv").events.set_index("record_id")
+    assert ev.loc["MLI101", "date_start"] == D(2013, 1, 14)
+    assert ev.loc["MLI101", "event_type"] == "seizure" and ev.loc["MLI101", "actor"] == "ansar_dine"
+    assert ev.loc["MLI102", "event_type"] == "seizure" and ev.loc["MLI102", "actor"] == "mil_mli"
+    assert ev.loc["MLI103", "date_precision"] == "week"
+    assert (ev.loc["MLI103", "date_start"], ev.loc["MLI103", "date_end"]) == (D(2013, 1, 30), D(2013, 2, 5))
+    assert ev.loc["MLI104", "date_precision"] == "month"
+    assert (ev.loc["MLI104", "date_start"], ev.loc["MLI104", "date_end"]) == (D(2013, 3, 1), D(2013, 3, 31))
+    assert ev.loc["MLI104", "location_precision"] == "admin1"
+    assert ev.loc["MLI105", "event_type"] == "base_established" and ev.loc["MLI105", "actor"] == "fla"
+    assert ev.loc["MLI106", "location_precision"] == "near"
+    assert ev.loc["MLI101", "event_id"] == "acled:MLI101" and ev.loc["MLI101", "fatalities"] == 11
+    rejected = load(geodata, "acled_2016.csv").rejected
+    assert sorted(rejected["line"]) == [10, 13]
+
+
+def test_acled_2018_quoted_newline_extra_field_unknown_and_joint_actors(geodata):
+    records = load(geodata, "acled_2018.csv")
+    ev = records.events.set_index("record_id")
+    assert ev.loc["BFA201", "date_start"] == D(2019, 2, 22)
+    assert ev.loc["BFA201", "notes"] == "synthetic row:\nnote on two lines"
+    assert ev.loc["BFA202", "line"] == 4  # the quoted newline pushes later rows down a line
+    surplus = [p for p in records.problems if p.value == "surplus"]
+    assert len(surplus) == 1 and surplus[0].line == 12 and ev.loc["BFA210", "fatalities"] == 6
+    assert ev.loc["BFA208", "actor"] == "" and ev.loc["BFA208", "actor_raw"] == "Unknown armed men"
+    assert report_of(records, "acled_2018.csv").unknown_actors == {"Unknown armed men": 1}
+    assert ev.loc["BFA212", "actor"] == "joint" and ev.loc["BFA212", "actor_candidates"] == "isgs|jnim"
+    assert ev.loc["BFA203", "event_type"] == "remote_violence"
+
+
+def test_two_digit_years_span_1997_to_2003(geodata):
+    ev = load(geodata, "acled_2019.csv").events.set_index("record_id")
+    assert ev.loc["NER1", "date_start"] == D(1997, 10, 6)
+    assert ev.loc["NER3", "date_start"] == D(1999, 12, 31)
+    assert ev.loc["NER4", "date_start"] == D(2000, 1, 1)
+    assert ev.loc["MLI11", "date_start"] == D(2003, 11, 11)
+    assert ev.loc["NER6", "event_type"] == "base_established"
+    assert ev.loc["NER8", "event_type"] == "movement"  # movement of forces kept distinct
+    assert ev.loc["NER7", "date_end"] == D(2003, 4, 30)
+    assert ev["date_start"].min() >= D(1997, 1, 1) and ev["date_start"].max() <= D(2003, 12, 31)
+
+
+def test_acled_2023_bom_and_swapped_coordinates_reported_not_fixed(geodata, places):
+    records = load(geodata, "acled_2023.csv")
+    ev = records.events.set_index("record_id")
+    assert "event_id_cnty" not in ev.columns and ev.index[0] == "BFA9001"  # BOM stripped
+    assert ev.loc["BFA9001", "event_type"] == "seizure"
+    assert ev.loc["BFA9004", "actor"] == "jnim" and ev.loc["BFA9004", "opponent"] == "vdp"
+    assert ev.loc["NGA9012", "event_type"] == "base_established"
+    assert ev.loc["NER9011", "event_type"] == "movement"
+    located = locate(records, geodata, places)
+    tim = located["events"].set_index("record_id").loc["MLI9009"]
+    assert (tim["latitude"], tim["longitude"]) == (-3.0074, 16.7735)  # unchanged
+    assert tim["join_note"].startswith("latitude and longitude look swapped")
+    rep = located["report"]
+    assert ((rep["record_id"] == "acled:MLI9009") & (rep["status"] == "coordinates")).any()
+
+
+def test_monadic_rows_make_one_event_with_fatalities_counted_once(geodata):
+    ev = load(geodata, "acled_monadic.csv").events.set_index("record_id")
+    assert len(ev) == 6
+    assert ev.loc["BFA801", "actor"] == "jnim" and ev.loc["BFA801", "opponent"] == "isgs"
+    assert ev.loc["BFA801", "fatalities"] == 40 and ev["fatalities"].sum() == 112
+
+
+def test_hxl_row_is_dropped_and_lines_stay_true(geodata):
+    ev = load(geodata, "acled_hxl.csv").events
+    assert len(ev) == 11 and ev["line"].min() == 3
+    assert not ev["record_id"].str.startswith("#").any()
+
+
+def test_cp1252_with_non_breaking_spaces_inside_numbers(geodata):
+    records = load(geodata, "acled_cp1252.csv")
+    ev = records.events.set_index("record_id")
+    assert ev.loc["BFA7001", "longitude"] == pytest.approx(-1.6267)
+    assert ev.loc["BFA7001", "fatalities"] == 1000
+    assert ev.loc["BFA7002", "place_name"] == "Dédougou"
+    assert "«guillemets»" in ev.loc["BFA7003", "notes"]
+    assert any("read as cp1252" in p.message and p.level == "warning" for p in records.problems)
+
+
+def test_ucdp_precisions_estimates_and_odd_rows(geodata, places):
+    records = load(geodata, "ucdp_ged.csv")
+    ev = records.events.set_index("record_id")
+    assert ev.loc["500001", "fatalities"] == 100 and ev.loc["500001", "actor"] == "mil_mli"
+    assert ev.loc["500001", "opponent"] == "jnim"  # side_a is the government in UCDP
+    assert ev.loc["500003", "event_type"] == "violence_against_civilians"
+    assert ev.loc["500003", "date_precision"] == "week" and ev.loc["500003", "location_precision"] == "near"
+    assert ev.loc["500004", "location_precision"] == "admin1"
+    assert ev.loc["500005", "location_precision"] == "country"  # where_prec 6
+    assert ev.loc["500006", "location_precision"] == "country"  # where_prec 7: water
+    assert ev.loc["500007", "fatalities"] == 25  # best kept although low > best
+    assert (ev.loc["500011", "date_start"], ev.loc["500011", "date_end"]) == (D(2025, 5, 3), D(2025, 5, 5))
+    odd = [p for p in records.problems if p.field == "best" and p.level == "warning"]
+    assert [p.line for p in odd] == [8]
+    located = locate(records, geodata, places)["events"].set_index("record_id")
+    assert located.loc["500005", "admin1_id"] == "" and located.loc["500006", "admin1_id"] == ""
+    assert located.loc["500008", "admin1_name"] == "Mopti" and located.loc["500008", "admin2_id"] == ""
+
+
+def test_ucdp_variant_dates_and_trailing_commas(geodata):
+    records = load(geodata, "ucdp_variant.csv")
+    ev = records.events.set_index("record_id")
+    assert ev.loc["600001", "date_start"] == D(2024, 5, 26)
+    assert (ev.loc["600005", "date_start"], ev.loc["600005", "date_end"]) == (D(2024, 9, 1), D(2024, 11, 30))
+    assert ev.loc["600007", "fatalities"] == 133 and ev.loc["600007", "fatalities_high"] == 400
+    assert ev.loc["600002", "actor"] == "isgs"
+    assert not [p for p in records.problems if "fields" in p.message]  # trailing commas are quiet
+    assert [p.line for p in records.problems if p.level == "error"] == [10]
+
+
+def test_acled_and_ucdp_duplicates_are_linked_and_counted_once(geodata, places):
+    records = load(geodata, "acled_2023.csv", "ucdp_ged.csv")
+    located = locate(records, geodata, places)
+    ev = located["events"].set_index("event_id")
+    assert ev.loc["ucdp:500001", "duplicate_of"] == "acled:MLI9007"
+    assert ev.loc["ucdp:500002", "duplicate_of"] == "acled:BFA9001"  # a day apart
+    assert ev.loc["ucdp:500003", "duplicate_of"] == ""  # no ACLED twin
+    links = located["report"][located["report"]["status"] == "duplicate"]
+    assert set(links["record_id"]) == {"ucdp:500001", "ucdp:500002", "ucdp:500007", "ucdp:500010"}
+    pres = analyse(located, geodata, places)["presence"]
+    may = pres[(pres["period"] == "2025-06") & (pres["unit_id"] == "MLI-2809") & (pres["group"] == "jnim")]
+    assert may["n_events"].iloc[0] == 1  # Boulikessi once, though both datasets report it
+
+
+def test_unknown_layout_names_expected_and_missing_columns(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("EVENT_DATE,WHO,LAT\n2020-01-01,x,1\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "sahelmap.cli", "validate", str(path)],
+                         capture_output=True, text=True)
+    assert res.returncode == 2
+    assert "unknown layout" in res.stderr and "acled needs event_id_cnty" in res.stderr
+    assert res.stderr.count("\n") == 1
+
+
+def test_validate_prints_the_detected_layout():
+    res = subprocess.run([sys.executable, "-m", "sahelmap.cli", "validate",
+                          str(DATA / "acled_monadic.csv")], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "acled_monadic.csv: acled-monadic: 12 rows read, 6 events kept, 6 duplicates merged" \
+        in res.stderr
+
+
+def test_site_and_geopackage_from_acled_publish_no_acled_rows(tmp_path):
+    pytest.importorskip("matplotlib")
+    from .test_site import need_leaflet
+
+    need_leaflet()
+    out = tmp_path / "site"
+    cli = [sys.executable, "-m", "sahelmap.cli", "-q"]
+    res = subprocess.run([*cli, "site", "--out", str(out), str(DATA / "acled_2023.csv"),
+                          str(DATA / "ucdp_ged.csv")], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    res = subprocess.run([*cli, "gpkg", "--tables", str(out), "-o", str(out / "sahelmap.gpkg")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    leaked = [p.name for p in out.rglob("*") if p.is_file() and b"SECRET-NOTE-ACLED" in p.read_bytes()]
+    assert leaked == []
+    import pyogrio
+
+    gpkg_events = pyogrio.read_dataframe(out / "sahelmap.gpkg", layer="events")
+    assert set(gpkg_events["dataset"]) == {"ucdp"}  # no ACLED row in the GeoPackage
+    data_files = "".join(p.read_text(encoding="utf-8") for p in (out / "data").glob("*.js"))
+    assert '"id":"acled:' not in data_files  # no ACLED event drawn as a point
+    events = pd.read_csv(out / "events.csv")
+    assert set(events["dataset"]) == {"ucdp"}
+    # the derived layers still use ACLED: presence in Tougan's region in April 2025
+    pres = pd.read_csv(out / "presence.csv", keep_default_na=False)
+    assert ((pres["period"] == "2025-04") & (pres["group"] == "jnim")
+            & pres["evidence_events"].str.contains("acled:BFA9003")).any()
+    assert "ACLED" in (out / "index.html").read_text(encoding="utf-8") or \
+        "ACLED" in (out / "assets" / "site.js").read_text(encoding="utf-8")
+    # a private build opts in
+    res = subprocess.run([*cli, "build", "--include-restricted", "--out", str(tmp_path / "private"),
+                          str(DATA / "acled_2023.csv")], capture_output=True, text=True)
+    assert res.returncode == 0 and b"SECRET-NOTE-ACLED-1" in (tmp_path / "private" / "events.csv").read_bytes()
+
+
+ACLED_HEADER = ["event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
+                "actor1", "actor2", "iso3", "location", "latitude", "longitude", "geo_precision",
+                "source", "notes", "fatalities"]
+good_row = st.builds(
+    lambda i, d, lat, lon, f: [f"BFA{i}", d.isoformat(), "1", "Battles", "Armed clash",
+                               "JNIM: Group for Support of Islam and Muslims", "", "BFA", "x",
+                               f"{lat:.4f}", f"{lon:.4f}", "1", "s", "n", str(f)],
+    st.integers(0, 10**6), st.dates(D(1997, 1, 1), D(2025, 12, 31)),
+    st.floats(-89, 89), st.floats(-179, 179), st.integers(0, 500))
+junk = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+bad_row = st.lists(junk, min_size=0, max_size=18)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.booleans(), good_row, bad_row), max_size=10),
+       crlf=st.booleans(), bom=st.booleans())
+def test_mangled_acled_files_never_crash_or_lose_a_valid_row(geodata, tmp_path, rows, crlf, bom):
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n" if crlf else "\n")
+    w.writerow(ACLED_HEADER)
+    valid_ids = set()
+    for i, (good, row, junk_row) in enumerate(rows):
+        if good:
+            row = [f"ID{i}", *row[1:]]
+            w.writerow(row)
+            valid_ids.add(f"ID{i}")
+        else:
+            w.writerow(junk_row)
+    data = buf.getvalue().encode("utf-8")
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    try:
+        records = read_records([path], geodata.actors)
+    except InputError as exc:
+        assert str(path) in str(exc)  # a one-line error naming the file
+        return
+    kept = set(records.events["record_id"])
+    assert valid_ids <= kept  # no valid row lost
+    errors = [p for p in records.problems if p.level == "error"]
+    assert all(p.line >= 2 for p in errors)  # every bad row is named by its line
+    _, raw, _ = read_csv_rows(path, fallback_encoding="cp1252")
+    rep = records.imports[0]
+    # every physical row is kept, merged as a duplicate, or rejected with its line named
+    assert rep.events_kept + rep.duplicates_merged + len(records.rejected) == len(raw)
+    assert set(records.rejected["line"]) <= {p.line for p in errors}
