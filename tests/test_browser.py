@@ -8,7 +8,7 @@ from sahelmap.cli import main
 from sahelmap.site import snippet
 
 from .browser import Watched, browser, static_server
-from .test_site import build, period_data
+from .test_site import build, markup_records, period_data
 
 
 @pytest.fixture(scope="module")
@@ -127,12 +127,7 @@ def test_method_page_renders_the_docs(chromium, site):
 
 
 def test_script_in_notes_shows_as_text_and_runs_nothing(chromium, tmp_path):
-    records = tmp_path / "events.csv"
-    records.write_text(
-        "record_id,date_start,actor,event_type,place_name,country,confidence,source,notes\n"
-        'xss,2025-04-02,jnim,attack,Djibo,BFA,reported,"<b>src</b>",'
-        '"<script>window.__xss=1</script><img src=x onerror=""window.__xss=2"">"\n',
-        encoding="utf-8")
+    records = markup_records(tmp_path)
     out = tmp_path / "site"
     build(out, records)
     w = Watched(chromium)

@@ -105,14 +105,20 @@ def test_changing_one_record_rewrites_only_the_periods_it_touches(tmp_path):
     assert touched == ["data/2025-05.js"]
 
 
-def test_notes_with_markup_are_data_not_html(tmp_path):
-    need_leaflet()
+def markup_records(tmp_path: Path) -> Path:
+    """One event whose source and notes carry markup and a script."""
     records = tmp_path / "events.csv"
     records.write_text(
         "record_id,date_start,actor,event_type,place_name,country,confidence,source,notes\n"
         'xss,2025-04-02,jnim,attack,Djibo,BFA,reported,"<b>src</b>",'
         '"<script>window.__xss=1</script><img src=x onerror=""window.__xss=2"">"\n',
         encoding="utf-8")
+    return records
+
+
+def test_notes_with_markup_are_data_not_html(tmp_path):
+    need_leaflet()
+    records = markup_records(tmp_path)
     out = tmp_path / "site"
     build(out, records)
     for path in out.rglob("*"):

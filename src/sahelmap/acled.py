@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .actors import resolve_actors
-from .imports import (ImportReport, clean_number, clean_text, country_codes, drop_hxl, flag,
-                      lower_header, parse_dates)
+from .imports import (ImportReport, clean_number, clean_text, country_codes, flag,
+                      parse_dates, prepare)
 from .records import _canonical, empty
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y",
@@ -66,19 +66,16 @@ def layout_name(cols: list[str], raw_header: list[str], monadic: bool, hxl: bool
 def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
                name: str) -> tuple[pd.DataFrame, ImportReport]:
     """Map raw ACLED rows (strings, with a ``line`` column) to canonical events."""
-    frame = frame.copy()
-    frame.columns = lower_header(list(frame.columns[:-2])) + ["file", "line"]
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    frame, hxl = drop_hxl(frame)
-    frame = frame.astype(object)
+    frame, hxl = prepare(frame)
     cols = list(frame.columns)
     if frame.empty:
         layout = layout_name(cols, header, "actor2" not in cols, hxl)
-        return empty("event"), ImportReport(name, layout)
+        return empty("event"), ImportReport(name, layout, skipped=int(hxl))
     actor_col = "actor1" if "actor1" in cols else "actor"
     monadic = "actor2" not in cols
     report = ImportReport(name, "")
     report.rows_read = len(frame)
+    report.skipped = int(hxl)
     get = lambda c: frame[c] if c in frame else pd.Series("", index=frame.index)  # noqa: E731
 
     ids = clean_text(get("event_id_cnty"))

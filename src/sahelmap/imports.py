@@ -36,12 +36,15 @@ class ImportReport:
     rows_read: int = 0
     events_kept: int = 0
     duplicates_merged: int = 0
+    skipped: int = 0  # HXL tag rows (not data)
     flagged: list[Problem] = field(default_factory=list)
     unknown_actors: Counter = field(default_factory=Counter)
 
     def summary(self) -> str:
         top = ", ".join(f"{a!r} ×{n}" for a, n in self.unknown_actors.most_common(5))
-        return (f"{self.file}: {self.layout}: {self.rows_read} rows read, {self.events_kept} "
+        return (f"{self.file}: {self.layout}: {self.rows_read} rows read"
+                + (f" (and {self.skipped} HXL tag row)" if self.skipped else "")
+                + f", {self.events_kept} "
                 f"events kept, {self.duplicates_merged} duplicates merged, "
                 f"{len([p for p in self.flagged if p.level == 'error'])} rows flagged"
                 + (f"; unknown actors: {top}" if top else ""))
@@ -98,9 +101,31 @@ def lower_header(header: list[str]) -> list[str]:
     return [h.strip().strip("\ufeff").lower() for h in header]
 
 
+def prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Raw rows from the CSV reader → lower-case columns (first of any repeats), the
+    HXL tag row dropped, plain object columns; also says whether there was an HXL row."""
+    frame = frame.copy()
+    frame.columns = lower_header(list(frame.columns[:-2])) + ["file", "line"]
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    frame, hxl = drop_hxl(frame)
+    return frame.astype(object), hxl
+
+
+HXL_TAG = r"^#[a-z][a-z0-9_]*(\+[a-z0-9_]+)*$"
+
+
 def drop_hxl(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
-    """HDX copies carry a second header row of HXL hashtags (#date, #adm1+name …)."""
-    if len(frame) and frame.iloc[0].astype(str).str.startswith("#").sum() >= 2:
+    """HDX copies carry a second header row of HXL hashtags (#date, #adm1+name …).
+
+    The row counts as tags only when most of its filled cells are well-formed tags,
+    so a data row that happens to hold a '#' is never dropped.
+    """
+    if not len(frame):
+        return frame, False
+    first = frame.iloc[0].drop(["file", "line"], errors="ignore").astype(str).str.strip()
+    filled = first[first != ""]
+    tags = filled.str.match(HXL_TAG)
+    if len(filled) >= 3 and tags.mean() >= 0.8:
         return frame.iloc[1:].reset_index(drop=True), True
     return frame, False
 

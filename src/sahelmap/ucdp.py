@@ -15,8 +15,8 @@ from collections import Counter
 import pandas as pd
 
 from .actors import resolve_actors
-from .imports import (ImportReport, clean_number, clean_text, country_codes, drop_hxl, flag,
-                      lower_header, parse_dates)
+from .imports import (ImportReport, clean_number, clean_text, country_codes, flag,
+                      parse_dates, prepare)
 from .records import _canonical, empty
 
 DATE_FORMATS = ["%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d",
@@ -29,15 +29,12 @@ VIOLENCE = {"1": "battle", "2": "battle", "3": "violence_against_civilians"}
 
 def read_ucdp(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
               name: str) -> tuple[pd.DataFrame, ImportReport]:
-    frame = frame.copy()
-    frame.columns = lower_header(list(frame.columns[:-2])) + ["file", "line"]
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    frame, hxl = drop_hxl(frame)
-    frame = frame.astype(object)
+    frame, hxl = prepare(frame)
     variant = "best_est" in frame.columns
     report = ImportReport(name, ("ucdp-ged-variant" if variant else "ucdp-ged")
                           + ("+hxl" if hxl else ""))
     report.rows_read = len(frame)
+    report.skipped = int(hxl)
     if frame.empty:
         return empty("event"), report
     get = lambda c: frame[c] if c in frame else pd.Series("", index=frame.index)  # noqa: E731
