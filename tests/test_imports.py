@@ -245,17 +245,32 @@ junk = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",))
 bad_row = st.lists(junk, min_size=0, max_size=18)
 
 
+UCDP_HEADER = ["id", "type_of_violence", "side_a", "side_b", "where_prec", "latitude", "longitude",
+               "country", "date_prec", "date_start", "date_end", "best", "high", "low"]
+good_ucdp = st.builds(
+    lambda i, d, lat, lon, f: [str(i), "1", "Government of Mali", "JNIM", "1", f"{lat:.4f}",
+                               f"{lon:.4f}", "Mali", "1", d.strftime("%m/%d/%Y 00:00:00"),
+                               d.strftime("%m/%d/%Y 00:00:00"), str(f), str(f + 3), str(f)],
+    st.integers(0, 10**6), st.dates(D(1989, 1, 1), D(2025, 12, 31)),
+    st.floats(-89, 89), st.floats(-179, 179), st.integers(0, 500))
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(st.booleans(), good_row, bad_row), max_size=10),
-       crlf=st.booleans(), bom=st.booleans())
-def test_mangled_acled_files_never_crash_or_lose_a_valid_row(geodata, tmp_path, rows, crlf, bom):
+@given(source=st.sampled_from(["acled", "ucdp"]), data=st.data(), crlf=st.booleans(),
+       bom=st.booleans(), nbsp=st.booleans())
+def test_mangled_exports_never_crash_or_lose_a_valid_row(geodata, tmp_path, source, data, crlf,
+                                                         bom, nbsp):
+    header, good = (ACLED_HEADER, good_row) if source == "acled" else (UCDP_HEADER, good_ucdp)
+    rows = data.draw(st.lists(st.tuples(st.booleans(), good, bad_row), max_size=10))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n" if crlf else "\n")
-    w.writerow(ACLED_HEADER)
+    w.writerow(header)
     valid_ids = set()
     for i, (good, row, junk_row) in enumerate(rows):
         if good:
             row = [f"ID{i}", *row[1:]]
+            if nbsp:  # spreadsheets put non-breaking spaces into numbers
+                row = [c.replace(".", "\u00a0.", 1) if c[:1] in "-0123456789" else c for c in row]
             w.writerow(row)
             valid_ids.add(f"ID{i}")
         else:
