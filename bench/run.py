@@ -29,7 +29,6 @@ def rss_mb() -> float:
 def one(n: int) -> dict:
     sys.path.insert(0, str(HERE))
     import geopandas as gpd
-    import numpy as np
     import pandas as pd
     import pyarrow.csv as pacsv
 

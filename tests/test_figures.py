@@ -4,7 +4,6 @@ print size, determinism."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from matplotlib.testing.compare import compare_images

@@ -63,7 +63,7 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
     countries = geodata.countries[["country", "name", "extent", "geometry"]]
     out = {"places": pl, "admin_units": admin, "countries": countries, "events": ev,
            "claims": cl, "presence": pres, "axes": axes}
-    for name, frame in out.items():
+    for frame in out.values():
         for col in INTEGER_COLUMNS:
             if col in frame:
                 frame[col] = pd.to_numeric(frame[col], errors="coerce").round().astype("Int64")

@@ -4,7 +4,7 @@ would and print what QGIS sees, as JSON. Used by tests/test_gpkg.py."""
 import json
 import sys
 
-from qgis.core import (QgsApplication, QgsVectorLayer, QgsVectorLayerTemporalProperties)
+from qgis.core import (QgsApplication, QgsVectorLayer)
 
 app = QgsApplication([], False)
 app.initQgis()
