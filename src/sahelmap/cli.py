@@ -26,7 +26,7 @@ from .pipeline import analyse, locate, unit_geometries
 from .periods import LABEL_PATTERN as PERIOD_LABEL
 from .presence import LEVELS
 from .gpkg import layers as gpkg_layers, write_gpkg
-from .imports import licence, publishable
+from .imports import import_report_frame, licence, publishable
 from .site import build_site, clean_stale, snippet
 from .tables import read_tables
 from .records import Records, read_records
@@ -79,6 +79,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     records = _read(args, geodata, args.paths)
     n = _errors(records)
     print(_summary(records) + (f"; {n} problem(s)" if n else "; no problems"))
+    if args.report:
+        write_csv(import_report_frame(records.imports), args.report)
+        print(f"import report: {len(records.imports)} imported file(s) written to {args.report}")
     return EXIT_INVALID if n else 0
 
 
@@ -370,6 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Check records files (events, claims, movements) and list "
                                    "every problem with file, line, field, value and fix.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="records CSV file(s)")
+    p.add_argument("--report", metavar="FILE",
+                   help="write the import report of ACLED/UCDP files as CSV (rows read, kept, "
+                        "merged, flagged rows, unknown actors with counts)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("geocode", help="locate records and report names that could not be placed",
