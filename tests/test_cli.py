@@ -147,3 +147,13 @@ def test_bad_config_is_a_one_line_error(tmp_path, text, needle):
 def test_unknown_output_format_is_named(tmp_path):
     res = run("axes", "-o", str(tmp_path / "axes.xlsx"))
     assert res.returncode == 2 and "'.xlsx' is not supported" in res.stderr
+
+
+def test_a_file_with_no_valid_row_is_a_one_line_error(write):
+    path = write("allbad.csv", "record_id,date_start,actor,event_type,place_name,confidence,source\n"
+                               "a,2025-13-01,jnim,attack,Djibo,reported,s\n")
+    for cmd in ("build", "presence"):
+        res = run("-q", cmd, str(path), *(["--out", str(path.parent / "out")] if cmd == "build" else []))
+        assert res.returncode == 2 and "Traceback" not in res.stderr, cmd
+        last = res.stderr.strip().splitlines()[-1]
+        assert last.startswith("sahelmap: error: no valid dated record") and "--start" in last

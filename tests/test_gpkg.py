@@ -122,3 +122,10 @@ def test_qgis_opens_every_layer_styled_with_dates(built, tmp_path):
         assert (t["mode"], t["start"], t["end"], t["limit"]) == (2, start, end, 1), name
         assert t["active_after_reload"], name
         assert seen[name]["fields"][start] == "Date" and seen[name]["fields"][end] == "Date"
+
+
+def test_group_ids_are_quoted_in_qgis_expressions(geodata):
+    from sahelmap.styles import axes_qml
+
+    qml = axes_qml(geodata.actors, ["o'brien"])
+    assert "&quot;group&quot; = 'o''brien'" in qml

@@ -142,13 +142,10 @@ def _analysis(args: argparse.Namespace):
     """Read, locate and analyse records with settings from the config file and flags."""
     config_path = args.config or ("sahelmap.toml" if Path("sahelmap.toml").is_file() else None)
     data = read_config(config_path) if config_path else {}
-    try:
-        ps, axs, spec = settings_from(data, str(config_path or "flags"), period=args.period,
-                                      start=args.start, end=args.end, level=args.level,
-                                      half_life_days=args.half_life, grid_size=args.grid_size,
-                                      infer=False if args.no_inferred else None)
-    except SahelmapError:
-        raise
+    ps, axs, spec = settings_from(data, str(config_path or "flags"), period=args.period,
+                                  start=args.start, end=args.end, level=args.level,
+                                  half_life_days=args.half_life, grid_size=args.grid_size,
+                                  infer=False if args.no_inferred else None)
     geodata = _load(args)
     paths = args.paths or _default_records(args)
     _progress(args, f"reading {len(paths)} records file(s)")
@@ -158,11 +155,8 @@ def _analysis(args: argparse.Namespace):
     located = locate(records, geodata, places)
     _progress(args, f"presence by {ps.level}, {spec.freq if not spec.windows else 'windows'}, "
                     f"half-life {ps.half_life_days:g} days")
-    try:
-        result = analyse(located, geodata, places, presence_settings=ps, axes_settings=axs,
-                         period_spec=spec)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    result = analyse(located, geodata, places, presence_settings=ps, axes_settings=axs,
+                     period_spec=spec)
     return geodata, ps, result
 
 
@@ -359,6 +353,19 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sources(p: argparse.ArgumentParser, *, tables: bool = True, restricted: bool = True,
+             paths: bool = True) -> None:
+    """The options every command that reads records shares."""
+    if paths:
+        p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+    if tables:
+        p.add_argument("--tables", metavar="DIR",
+                       help="read the tables from DIR instead of computing")
+    if restricted:
+        p.add_argument("--include-restricted", action="store_true",
+                       help="a private build: also publish rows whose licence forbids it (ACLED)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sahelmap", description="Map armed-group presence over time from dated records.")
@@ -417,15 +424,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Build the map site (one page per period, an overview with a "
                                    "time slider, the method page and the downloads) into --out. "
                                    "With --tables, render from tables written by 'sahelmap build'.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+    _sources(p)
     p.add_argument("--out", default="maps", metavar="DIR", help="output folder (default: maps)")
-    p.add_argument("--tables", metavar="DIR", help="read the tables from DIR instead of computing")
     p.add_argument("--tiles", action="store_true",
                    help="offer an OpenStreetMap tile layer (loads tiles from the network)")
     p.add_argument("--max-points", type=int, default=2000, metavar="N",
                    help="aggregate a period's events above N markers (default 2000)")
-    p.add_argument("--include-restricted", action="store_true",
-                   help="a private build: also publish rows whose licence forbids it (ACLED)")
     p.add_argument("--leaflet", default=str(default_leaflet()), metavar="DIR",
                    help="Leaflet's dist folder from npm (default: node_modules/leaflet/dist)")
     p.set_defaults(func=cmd_site)
@@ -434,12 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write places, admin units, events, claims, presence and axes "
                                    "to a GeoPackage 1.3 with a default QGIS style per layer and "
                                    "date fields for the Temporal Controller.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+    _sources(p)
     p.add_argument("-o", "--output", default="maps/sahelmap.gpkg", metavar="FILE",
                    help="the GeoPackage to write (default: maps/sahelmap.gpkg)")
-    p.add_argument("--tables", metavar="DIR", help="read the tables from DIR instead of computing")
-    p.add_argument("--include-restricted", action="store_true",
-                   help="a private build: also include rows whose licence forbids it (ACLED)")
     p.set_defaults(func=cmd_gpkg)
 
     p = sub.add_parser("figure", help="draw a period as a report figure (PNG, SVG, PDF)",
@@ -447,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "symbols, legend, scale bar, north arrow, title and "
                                    "attribution, on a vector basemap.")
     p.add_argument("period", nargs="?", metavar="PERIOD", help="a period label such as 2025-04")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+    _sources(p)
     p.add_argument("--all", action="store_true", help="every period, into --out")
     p.add_argument("--format", action="append", choices=["png", "svg", "pdf"],
                    help="output format (repeatable; default png, or png and svg with --all)")
@@ -457,7 +458,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="output file (one period)")
     p.add_argument("--out", default="maps/figures", metavar="DIR",
                    help="output folder (default: maps/figures)")
-    p.add_argument("--tables", metavar="DIR", help="read the tables from DIR instead of computing")
     p.set_defaults(func=cmd_figure)
 
     p = sub.add_parser("embed", help="print an iframe snippet for one period page",
@@ -471,10 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="locate records and write the outputs into a folder",
                        description="Read records (default: geodata/records/*.csv), geocode and "
                                    "join them, and write located tables and the report to --out.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+    _sources(p, tables=False)
     p.add_argument("--out", default="maps", metavar="DIR", help="output folder (default: maps)")
-    p.add_argument("--include-restricted", action="store_true",
-                   help="a private build: also publish rows whose licence forbids it (ACLED)")
     p.set_defaults(func=cmd_build)
     return parser
 

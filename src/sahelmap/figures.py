@@ -19,9 +19,9 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
+from .styles import STATUS_ALPHA  # noqa: E402  (the GeoPackage's depths, for the same look)
 from .webmap import display_lines, event_points  # noqa: E402
 
-STATUS_ALPHA = {"present": 0.25, "contested": 0.35, "dominant": 0.55, "control": 0.75}
 TYPE_EDGE = {"battle": "#111111", "attack": "#444444", "remote_violence": "#7a7a7a",
              "violence_against_civilians": "#b2182b", "seizure": "#d4a000",
              "base_established": "#d4a000", "withdrawal": "#5e3c99", "pledge": "#1b7837",

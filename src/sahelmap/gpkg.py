@@ -69,12 +69,10 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
                 frame[col] = pd.to_numeric(frame[col], errors="coerce").round().astype("Int64")
         if "file" in frame:  # the records file's name, not the path on the builder's machine
             frame["file"] = frame["file"].astype(str).map(lambda p: Path(p).name)
-        for col in frame.columns:
-            if frame[col].dtype == object and col != "geometry":
-                if frame[col].map(lambda v: isinstance(v, bool)).all():
-                    continue
-                if not frame[col].map(lambda v: v is None or hasattr(v, "isoformat")).all():
-                    frame[col] = frame[col].astype(str).replace({"nan": "", "None": ""})
+        text = [c for c in frame.columns if c != frame.geometry.name and c not in DATE_COLUMNS
+                 and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))]
+        for col in text:  # plain text fields; missing values as empty strings
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
     return out
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from .axes import AxesSettings, axes
+from ._errors import InputError
 from .gazetteer import build_gazetteer
 from .geocode import geocode, geocode_movements
 from .geodata import Geodata
@@ -106,13 +107,18 @@ def split_units(geodata: Geodata) -> frozenset[str]:
 def make_period_table(spec: PeriodSpec, located: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if spec.windows:
         return windows(list(spec.windows))
-    dates = pd.concat([pd.to_datetime(located[k][c]) for k in ("events", "claims", "movements")
-                       for c in ("date_start", "date_end") if len(located[k])])
+    parts = [pd.to_datetime(located[k][c]) for k in ("events", "claims", "movements")
+             for c in ("date_start", "date_end") if len(located[k])]
+    dates = pd.concat(parts) if parts else pd.Series(dtype="datetime64[ns]")
     if dates.empty and not (spec.start and spec.end):
-        raise ValueError("no dated records and no --start/--end: cannot make periods")
+        raise InputError("no valid dated record to make periods from; fix the rows reported "
+                         "above, or give --start and --end")
     start = spec.start or dates.min()
     end = spec.end or dates.max()
-    return make_periods(start, end, spec.freq)
+    try:
+        return make_periods(start, end, spec.freq)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def endpoint_units(moves: pd.DataFrame, level: PresenceSettings, geodata: Geodata

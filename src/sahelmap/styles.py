@@ -63,6 +63,18 @@ def _arrow(name: str, colour: str, dashed: bool) -> str:
             + "</layer></symbol></layer></symbol>")
 
 
+def _categorized(attr: str, cats: list[str], syms: list[str]) -> str:
+    return (f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(attr)} symbollevels="0" '
+            'enableorderby="0" forceraster="0">'
+            f"<categories>{''.join(cats)}</categories><symbols>{''.join(syms)}</symbols>"
+            "</renderer-v2>")
+
+
+def _literal(value: str) -> str:
+    """A QGIS expression string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def _qml(body: str, categories: str = "Symbology|Labeling|Temporal") -> str:
     return f'{HEADER}<qgis version="3.22.16" styleCategories="{categories}">{body}</qgis>\n'
 
@@ -90,11 +102,7 @@ def presence_qml(actors: pd.DataFrame, groups: list[str], statuses: list[str]) -
             syms.append(_fill(str(i), colour.get(g, "#777777"), STATUS_ALPHA.get(s, 0.3),
                               dashed=(s == "contested")))
             i += 1
-    renderer = ('<renderer-v2 type="categorizedSymbol" attr="category" symbollevels="0" '
-                'enableorderby="0" forceraster="0">'
-                f"<categories>{''.join(cats)}</categories><symbols>{''.join(syms)}</symbols>"
-                "</renderer-v2>")
-    return _qml(temporal("period_start", "period_end") + renderer)
+    return _qml(temporal("period_start", "period_end") + _categorized("category", cats, syms))
 
 
 def events_qml(actors: pd.DataFrame, groups: list[str]) -> str:
@@ -104,11 +112,7 @@ def events_qml(actors: pd.DataFrame, groups: list[str]) -> str:
     cats = [f'<category render="true" symbol="{i}" value={quoteattr(g)} label={quoteattr(str(names.get(g, g)))}/>'
             for i, g in enumerate(groups)]
     syms = [_marker(str(i), colour.get(g, "#777777"), size) for i, g in enumerate(groups)]
-    renderer = ('<renderer-v2 type="categorizedSymbol" attr="actor" symbollevels="0" '
-                'enableorderby="0" forceraster="0">'
-                f"<categories>{''.join(cats)}</categories><symbols>{''.join(syms)}</symbols>"
-                "</renderer-v2>")
-    return _qml(temporal("date_start", "date_end") + renderer)
+    return _qml(temporal("date_start", "date_end") + _categorized("actor", cats, syms))
 
 
 def axes_qml(actors: pd.DataFrame, groups: list[str]) -> str:
@@ -118,7 +122,7 @@ def axes_qml(actors: pd.DataFrame, groups: list[str]) -> str:
     i = 0
     for g in groups:
         for kind in ("declared", "inferred"):
-            flt = f"\"group\" = '{g}' AND \"kind\" = '{kind}'"
+            flt = f'"group" = {_literal(g)} AND "kind" = {_literal(kind)}'
             rules.append(f'<rule key="r{i}" symbol="{i}" filter={quoteattr(flt)} '
                          f'label={quoteattr(f"{names.get(g, g)}: {kind}")}/>')
             syms.append(_arrow(str(i), colour.get(g, "#777777"), dashed=(kind == "inferred")))
