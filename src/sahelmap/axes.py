@@ -1,5 +1,6 @@
 """Axes of reinforcement: declared movements, and shifts of activity inferred
-between consecutive periods.
+between consecutive periods; plus declared routes of influence (kind
+``influence``: a road a source says a group dominates, not forces moving).
 
 Declared axes come from the movement records: one LineString from origin to
 destination per movement and period it overlaps. Inferred shifts are drawn
@@ -27,6 +28,7 @@ AXIS_COLUMNS = ["axis_id", "kind", "group", "period", "period_start", "period_en
                 "destination_precision", "size", "strength", "confidence",
                 "method", "evidence", "note", "geometry"]
 DECLARED_METHOD = "declared movement record"
+INFLUENCE_METHOD = "declared route of influence (a source says the route is under the group's influence)"
 INFERRED_METHOD = ("activity shift between consecutive periods: top declines paired with top "
                    "rises, moved activity shared in proportion to both")
 EARTH_KM = 6371.0088
@@ -73,7 +75,8 @@ def declared_axes(movements: gpd.GeoDataFrame, periods: pd.DataFrame) -> gpd.Geo
     note = np.where(shapely.is_missing(geom), "an end of this movement could not be located", "")
     out = pd.DataFrame({
         "axis_id": m["movement_id"].to_numpy(),
-        "kind": "declared",
+        "kind": np.where(m.get("kind", pd.Series("movement", index=m.index)).fillna("movement")
+                         == "influence", "influence", "declared"),
         "group": m["actor"].to_numpy(),
         "period": per["period"].to_numpy(),
         "period_start": per["period_start"].to_numpy(),
@@ -91,7 +94,8 @@ def declared_axes(movements: gpd.GeoDataFrame, periods: pd.DataFrame) -> gpd.Geo
         "size": m["size"].to_numpy(),
         "strength": np.nan,
         "confidence": m["confidence"].to_numpy(),
-        "method": DECLARED_METHOD,
+        "method": np.where(m.get("kind", pd.Series("movement", index=m.index)).fillna("movement")
+                           == "influence", INFLUENCE_METHOD, DECLARED_METHOD),
         "evidence": m["movement_id"].to_numpy(),
         "note": note,
     })

@@ -144,7 +144,8 @@ def _analysis(args: argparse.Namespace):
     data = read_config(config_path) if config_path else {}
     ps, axs, spec = settings_from(data, str(config_path or "flags"), period=args.period,
                                   start=args.start, end=args.end, level=args.level,
-                                  half_life_days=args.half_life, grid_size=args.grid_size,
+                                  half_life_days=args.half_life, cell_km=args.cell_km,
+                                  kernel_km=args.kernel_km,
                                   infer=False if args.no_inferred else None)
     geodata = _load(args)
     paths = args.paths or _default_records(args)
@@ -184,7 +185,7 @@ def cmd_presence(args: argparse.Namespace) -> int:
     if args.output:
         frame = pres
         if Path(args.output).suffix.lower() in (".geojson", ".parquet"):
-            geoms = unit_geometries(ps, geodata, pres["unit_id"])
+            geoms = unit_geometries(geodata, pres["unit_id"], ps.cell_km)
             frame = geoms[["unit_id", "geometry"]].merge(pres, on="unit_id", how="right")
             frame = frame[[c for c in frame.columns if c != "geometry"] + ["geometry"]]
         _write_output(frame, args.output)
@@ -239,11 +240,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     write_csv(report, outdir / "geocode_report.csv")
     _progress(args, "presence and axes with the default settings")
     write_table(result["presence"], outdir / "presence.csv")
+    write_table(result["zones"], outdir / "zones.csv")
     write_table(result["axes"], outdir / "axes.geojson")
     write_table(result["periods"], outdir / "periods.csv")
     _progress(args, f"wrote {outdir}/: events, claims, movements, geocode_report "
                     f"({len(report)} rows), presence ({len(result['presence'])} rows), "
-                    f"axes ({len(result['axes'])})")
+                    f"zones ({len(result['zones'])}), axes ({len(result['axes'])})")
     return 0
 
 
@@ -414,9 +416,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--period", choices=FREQUENCIES, help="period length (default: month)")
         p.add_argument("--start", metavar="DATE", help="first day of the periods (YYYY-MM-DD)")
         p.add_argument("--end", metavar="DATE", help="last day of the periods (YYYY-MM-DD)")
-        p.add_argument("--level", choices=LEVELS, help="units: admin1, admin2 or grid")
+        p.add_argument("--level", choices=LEVELS,
+                       help="places: grid (hexagon cells, the default), admin2 or admin1")
         p.add_argument("--half-life", type=float, metavar="DAYS", help="decay half-life in days")
-        p.add_argument("--grid-size", type=float, metavar="DEG", help="grid cell size in degrees")
+        p.add_argument("--cell-km", type=float, metavar="KM",
+                       help="grid cell size: distance between cell centres (default 25)")
+        p.add_argument("--kernel-km", type=float, metavar="KM",
+                       help="how far a point record supports the cells around it (default 40)")
         p.add_argument("--no-inferred", action="store_true", help="declared axes only")
         p.set_defaults(func=func)
 

@@ -56,7 +56,8 @@ def settings_from(data: dict, name: str = "config", **overrides
         per["windows"] = tuple(tuple(w) for w in per["windows"])
     try:
         ps = PresenceSettings().updated(**pres)
-        ps = ps.updated(**{k: overrides.get(k) for k in ("level", "half_life_days", "grid_size")})
+        ps = ps.updated(**{k: overrides.get(k) for k in ("level", "half_life_days", "cell_km",
+                                                             "kernel_km")})
         axs = AxesSettings().updated(**ax)
         axs = axs.updated(infer=overrides.get("infer"))
         spec = PeriodSpec(freq=overrides.get("period") or per.get("freq") or "month",

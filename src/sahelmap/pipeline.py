@@ -20,7 +20,8 @@ from .geodata import Geodata
 from .join import join_admin, locate_units
 from .merge import link_duplicates
 from .periods import make_periods, windows
-from .presence import PresenceSettings, presence, unit_of
+from .grid import Grid
+from .presence import PresenceSettings, places_for, presence_tables
 from .records import Records
 from .settings import SUPPORTS
 
@@ -121,48 +122,58 @@ def make_period_table(spec: PeriodSpec, located: dict[str, pd.DataFrame]) -> pd.
         raise InputError(str(exc)) from None
 
 
-def endpoint_units(moves: pd.DataFrame, level: PresenceSettings, geodata: Geodata
+def unit_of(frame: pd.DataFrame, level: int, split: frozenset[str]) -> np.ndarray:
+    """The admin unit at ``level`` (1, or 2 for the leaf) a located record supports ('' for none).
+
+    At level 2 a record in a region with provinces needs a province: a
+    region-level location there supports no province.
+    """
+    a1 = frame["admin1_id"].fillna("").astype(str).to_numpy(dtype=object)
+    if level == 1:
+        return a1
+    a2 = frame["admin2_id"].fillna("").astype(str).to_numpy(dtype=object)
+    return np.where(a2 != "", a2, np.where(np.isin(a1, list(split)), "", a1))
+
+
+def axis_level(settings: PresenceSettings) -> int:
+    """Axes run between admin units: the presence level's, or the leaf units for the grid
+    (a cell is too small to read a movement from)."""
+    return 1 if settings.level == "admin1" else 2
+
+
+def endpoint_units(moves: pd.DataFrame, settings: PresenceSettings, geodata: Geodata
                    ) -> pd.DataFrame:
-    """``origin_unit``/``destination_unit`` of each movement at the presence level."""
+    """``origin_unit``/``destination_unit`` of each movement at the axes' admin level."""
     out = moves.copy()
     for end in ("origin", "destination"):
-        frame = pd.DataFrame({
-            "admin1_id": out[f"{end}_admin1_id"], "admin2_id": out[f"{end}_admin2_id"],
-            "location_precision": out[f"{end}_location_precision"],
-            "longitude": out[f"{end}_longitude"], "latitude": out[f"{end}_latitude"]})
-        out[f"{end}_unit"] = unit_of(frame, level, split_units(geodata))
+        frame = pd.DataFrame({"admin1_id": out[f"{end}_admin1_id"],
+                              "admin2_id": out[f"{end}_admin2_id"]})
+        out[f"{end}_unit"] = unit_of(frame, axis_level(settings), split_units(geodata))
     return out
 
 
-def unit_points(level: PresenceSettings, places: pd.DataFrame, ids=None) -> pd.DataFrame:
-    """Label point and name of every unit at a presence level."""
-    if level.level == "grid":
-        ids = pd.Series(pd.unique(pd.Series(ids if ids is not None else [], dtype=object)))
-        parts = ids.str.split(":", expand=True) if len(ids) else pd.DataFrame(columns=[0, 1, 2])
-        size = level.grid_size
-        lon = (parts[1].astype(float) + 0.5) * size if len(ids) else []
-        lat = (parts[2].astype(float) + 0.5) * size if len(ids) else []
-        return pd.DataFrame({"unit_id": ids, "name": ids, "longitude": lon, "latitude": lat})
+def unit_points(places: pd.DataFrame) -> pd.DataFrame:
+    """Label point and name of every admin unit."""
     admin = places[places["kind"].isin(["admin1", "admin2"])]
     return pd.DataFrame({"unit_id": admin["place_id"].str.removeprefix("admin:"),
                          "name": admin["name"], "longitude": admin["longitude"],
                          "latitude": admin["latitude"]}).reset_index(drop=True)
 
 
-def unit_geometries(level: PresenceSettings, geodata: Geodata, ids) -> gpd.GeoDataFrame:
-    """Polygons of the given unit ids (admin units, or grid cells)."""
-    ids = pd.Series(pd.unique(pd.Series(list(ids), dtype=object)))
-    if level.level == "grid":
-        parts = ids.str.split(":", expand=True)
-        x0 = parts[1].astype(float).to_numpy() * level.grid_size
-        y0 = parts[2].astype(float).to_numpy() * level.grid_size
-        geom = shapely.box(x0, y0, x0 + level.grid_size, y0 + level.grid_size)
-        return gpd.GeoDataFrame({"unit_id": ids, "name": ids, "country": ""},
-                                geometry=geom, crs="EPSG:4326")
+def unit_geometries(geodata: Geodata, ids, cell_km: float = 25.0) -> gpd.GeoDataFrame:
+    """Polygons of the given unit ids: admin units, and grid cells (``h<km>:q:r``)."""
+    ids = pd.Series(pd.unique(pd.Series(list(ids), dtype=object)), dtype=object)
+    grid = Grid(cell_km)
+    is_cell, q, r = grid.parse(ids)
     units = pd.concat([geodata.admin1, geodata.admin2], ignore_index=True)
-    units = units[units["unit_id"].isin(ids)]
-    return gpd.GeoDataFrame(units[["unit_id", "name", "country", "geometry"]],
-                            geometry="geometry", crs="EPSG:4326").reset_index(drop=True)
+    units = units[units["unit_id"].isin(set(ids[~is_cell]))]
+    cells = gpd.GeoDataFrame({"unit_id": ids[is_cell].to_numpy(), "name": ids[is_cell].to_numpy(),
+                              "country": ""}, geometry=grid.polygons(q[is_cell], r[is_cell]),
+                             crs="EPSG:4326")
+    admin = gpd.GeoDataFrame(units[["unit_id", "name", "country", "geometry"]],
+                             geometry="geometry", crs="EPSG:4326")
+    out = pd.concat([admin, cells], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
 
 
 def analyse(located: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataFrame, *,
@@ -176,9 +187,9 @@ def analyse(located: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataF
     events = located["events"]
     if "duplicate_of" in events:  # an event two datasets report counts once
         events = events[events["duplicate_of"].fillna("") == ""]
-    pres = presence(events, located["claims"], periods, geodata.actors, ps,
-                    split_units=split_units(geodata))
+    tables = presence_tables(events, located["claims"], periods, geodata.actors, ps,
+                             places=places_for(geodata.admin1, geodata.admin2, ps.cell_km))
     moves = endpoint_units(located["movements"], ps, geodata)
-    points = unit_points(ps, places, pres["unit_id"] if ps.level == "grid" else None)
-    ax = axes(moves, pres, periods, points, axes_settings)
-    return {"periods": periods, "presence": pres, "axes": ax}
+    ax = axes(moves, tables["activity"], periods, unit_points(places), axes_settings)
+    return {"periods": periods, "presence": tables["presence"], "zones": tables["zones"],
+            "axes": ax}

@@ -32,7 +32,7 @@ COLUMNS: dict[str, list[str]] = {
     "event": COMMON + ["opponent", "event_type", "fatalities"] + PLACE,
     "claim": COMMON + ["status"] + PLACE,
     "movement": COMMON + ["origin", "origin_country", "origin_admin1", "destination",
-                          "destination_country", "destination_admin1", "size"],
+                          "destination_country", "destination_admin1", "size", "kind"],
 }
 REQUIRED: dict[str, list[str]] = {
     "event": ["record_id", "date_start", "actor", "event_type", "confidence", "source",
@@ -257,6 +257,9 @@ def validate(frame: pd.DataFrame, kind: str, actors: pd.DataFrame) -> tuple[pd.D
                              problems, required=False)
 
     if kind == "movement":
+        frame["kind"] = frame["kind"].replace("", "movement")
+        bad |= _check_choice(frame, "kind", list(settings.MOVEMENT_KINDS), "movement kind",
+                             problems)
         for col in ("origin_country", "destination_country"):
             bad |= _check_choice(frame, col, list(settings.COUNTRIES), "country code", problems,
                                  required=False)

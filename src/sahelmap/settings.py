@@ -3,7 +3,11 @@
 COUNTRIES
     ISO 3166-1 alpha-3 codes of the countries the reference data covers.
 EVENT_TYPES
-    The canonical event vocabulary (DESIGN.md).
+    The canonical event vocabulary (DESIGN.md); what each type tells about its
+    actor and opponent is :data:`sahelmap.support.EVENT_ROLES`.
+MOVEMENT_KINDS
+    A declared movement of forces, or a route a source says is under a group's
+    influence (drawn as an axis of influence, not of reinforcement).
 CLAIM_STATUSES
     What a presence claim may say of a group in an area.
 CONFIDENCES
@@ -27,8 +31,9 @@ COUNTRIES: tuple[str, ...] = (
 )
 EVENT_TYPES: tuple[str, ...] = (
     "battle", "attack", "remote_violence", "violence_against_civilians", "seizure",
-    "withdrawal", "base_established", "pledge", "movement", "other",
+    "expulsion", "withdrawal", "base_established", "pledge", "movement", "other",
 )
+MOVEMENT_KINDS: tuple[str, ...] = ("movement", "influence")
 CLAIM_STATUSES: tuple[str, ...] = (
     "control", "present", "contested", "besieged", "expelled", "absent",
 )

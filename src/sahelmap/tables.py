@@ -11,7 +11,7 @@ import pandas as pd
 from ._errors import InputError
 from .axes import AXIS_COLUMNS
 
-CSV_TABLES = ("events", "claims", "movements", "presence", "periods")
+CSV_TABLES = ("events", "claims", "movements", "presence", "zones", "periods")
 
 
 def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
@@ -28,8 +28,12 @@ def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
         for col in ("latitude", "longitude"):
             out[name][col] = pd.to_numeric(out[name][col], errors="coerce")
     out["events"]["fatalities"] = pd.to_numeric(out["events"]["fatalities"], errors="coerce")
-    for col in ("activity", "score", "share"):
-        out["presence"][col] = pd.to_numeric(out["presence"][col])
+    for col in ("activity", "score", "share", "area_present", "area_contested", "area_dominant",
+                "area_control"):
+        out["presence"][col] = pd.to_numeric(out["presence"][col], errors="coerce")
+    for col in ("age_days", "n_events"):
+        out["presence"][col] = pd.to_numeric(out["presence"][col]).astype("int64")
+    out["presence"]["date_uncertain"] = out["presence"]["date_uncertain"] == "True"
     out["presence"]["evidence_events"] = out["presence"]["evidence_events"].fillna("")
     out["periods"]["days"] = pd.to_numeric(out["periods"]["days"])
     axes = directory / "axes.geojson"

@@ -1,0 +1,628 @@
+"""The presence model on one space of places: scores, statuses, bases and evidence.
+
+The model (``docs/method.md`` states it in words and formulas):
+
+* records become support (:mod:`sahelmap.support`): who, when and where;
+* per place (a grid cell for point records, an admin unit for records located
+  only to it) and group, the period's ordinary activity and the *holds* of
+  existence evidence add up to a score that carries over with a half-life:
+  ``S[p] = O[p] + 0.5 ** (days[p] / half_life_days) * S[p-1]``, cleared when
+  the group's presence there ends;
+* statuses follow from the scores and the shares of the sides in the place
+  (``none``, ``present``, ``contested``, ``dominant``); claims then set or bound
+  them (``control`` only from a claim; ``expelled``/``absent`` force ``none``),
+  and a claim holds after its dates as ``present`` while its decayed weight
+  ``claim_score * w_conf * 0.5 ** (age / half_life_days)`` reaches the
+  presence threshold;
+* one verdict per place and period (:mod:`sahelmap.zones`) makes the group
+  statuses consistent; admin units summarise their cells
+  (:mod:`sahelmap.summary`).
+
+Every status carries its basis (``events`` or the confidence of the claim that
+sets it), the best confidence behind it, and how old its latest evidence is.
+Everything is vectorised over records; the only loops run over periods and
+over the few kernel offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+import pandas as pd
+
+from .actors import JOINT
+from .grid import Cells
+from .periods import slice_records
+from .support import (CONFIDENCE_CODE, CONFIDENCE_NAMES, EXISTENCE_TYPES, FULL_EFFECT, NO_CONF,
+                      Footprints, codes, footprints, map_codes, pair_rows, participation,
+                      role_weight, unit_space)
+from .zones import reconcile
+
+STATUSES = ("none", "present", "contested", "dominant", "control")
+RANK = {s: i for i, s in enumerate(STATUSES)}
+BASES = ("events", "corroborated", "reported", "assessed", "claimed")
+LEVELS = ("grid", "admin2", "admin1")
+STATE_SIDE_KINDS = ("state", "state_auxiliary", "foreign_military", "pmc", "militia")
+# claim statuses → what they do to the computed status
+CLAIM_EFFECT = {"expelled": "clear", "absent": "clear", "control": "control",
+                "contested": "contested", "besieged": "contested", "present": "present"}
+EFFECT_CODE = {"": 0, "clear": 1, "control": 2, "contested": 3, "present": 4}
+CONFIDENCE_ORDER = CONFIDENCE_CODE
+PRESENCE_COLUMNS = ["unit_id", "unit_level", "spatial", "period", "period_start", "period_end",
+                    "group", "side", "activity", "score", "share", "status", "basis",
+                    "confidence", "label", "age_days", "last_evidence", "date_uncertain",
+                    "n_events", "area_present", "area_contested", "area_dominant",
+                    "area_control", "evidence_events", "evidence_claims"]
+ZONE_COLUMNS = ["unit_id", "unit_level", "period", "period_start", "period_end", "zone",
+                "holder", "holder_status", "basis", "contenders"]
+
+
+@dataclass(frozen=True)
+class PresenceSettings:
+    """Parameters of the presence model; defaults argued in docs/method.md."""
+
+    level: str = "grid"
+    cell_km: float = 25.0
+    kernel_km: float = 40.0
+    half_life_days: float = 90.0
+    present_threshold: float = 0.5
+    dominant_threshold: float = 3.0
+    dominant_share: float = 0.75
+    contest_share: float = 0.25
+    opponent_weight: float = 0.5
+    unit_share: float = 0.25
+    claim_score: float = 2.0
+    type_weights: dict = field(default_factory=lambda: {
+        "battle": 1.0, "attack": 1.0, "remote_violence": 0.5,
+        "violence_against_civilians": 0.75, "seizure": 2.0, "expulsion": 2.0,
+        "base_established": 2.0, "pledge": 1.0, "movement": 0.5, "withdrawal": 0.0,
+        "other": 0.25})
+    confidence_weights: dict = field(default_factory=lambda: {
+        "corroborated": 1.0, "reported": 0.8, "assessed": 0.6, "claimed": 0.5})
+    claim_confidences: tuple = ("corroborated", "reported", "assessed", "claimed")
+    evidence: bool = True
+
+    def __post_init__(self):
+        if self.level not in LEVELS:
+            raise ValueError(f"presence level {self.level!r} is not known; use one of: "
+                             f"{', '.join(LEVELS)}")
+        for name in ("half_life_days", "cell_km", "kernel_km", "present_threshold",
+                     "claim_score"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, not {getattr(self, name)!r}")
+        for name in ("dominant_share", "contest_share", "unit_share"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be in (0, 1], not {getattr(self, name)!r}")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def updated(self, **changes) -> "PresenceSettings":
+        """A copy with some parameters changed (dict parameters are merged)."""
+        for key in ("type_weights", "confidence_weights"):
+            if key in changes and changes[key] is not None:
+                changes[key] = {**getattr(self, key), **changes[key]}
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def sides(groups, actors: pd.DataFrame) -> np.ndarray:
+    """The side of each group: ``state`` for the state side, else the group itself."""
+    kind = map_codes(groups, actors.set_index("actor_id")["kind"].to_dict(), "")
+    return np.where(np.isin(kind, STATE_SIDE_KINDS), "state",
+                    np.asarray(groups, dtype=object)).astype(object)
+
+
+def _days(values) -> np.ndarray:
+    return pd.to_datetime(pd.Series(values)).to_numpy("datetime64[D]").astype("int64")
+
+
+# --- records → contributions ------------------------------------------------------
+
+@dataclass
+class _Contrib:
+    """Per (record, group, period) contribution of events, ordered by record row."""
+
+    row: np.ndarray
+    group: np.ndarray
+    pidx: np.ndarray
+    act: np.ndarray      # activity: weight × period share (counts the record once)
+    ordinary: np.ndarray  # into the decayed score (0 for existence holds)
+    hold: np.ndarray     # existence evidence: full weight in every period of its range
+    last: np.ndarray     # the last period of the record's range
+    uncertain: np.ndarray
+    end: np.ndarray      # 1: presence ends after this period, 2: claimed control ends
+    day: np.ndarray      # latest day the record speaks of within the period
+    conf: np.ndarray
+    start: np.ndarray    # first contribution of each record row (CSR), and count
+    count: np.ndarray
+
+
+def _event_contributions(events: pd.DataFrame, periods: pd.DataFrame, actors: pd.DataFrame,
+                         s: PresenceSettings) -> _Contrib:
+    n = len(events)
+    part = participation(events, actors, s.opponent_weight)
+    sl = slice_records(events["date_start"], events["date_end"], periods)
+    pi, sj = pair_rows(part["row"].to_numpy(), sl["row"].to_numpy(), n)
+    row = part["row"].to_numpy()[pi]
+    pidx = sl["pidx"].to_numpy()[sj]
+    first = np.full(n, -1, "int64")
+    last = np.full(n, -1, "int64")
+    if len(sl):
+        r, p = sl["row"].to_numpy(), sl["pidx"].to_numpy()
+        np.maximum.at(last, r, p)
+        first[r[::-1]] = p[::-1]
+    role = part["role"].to_numpy(dtype=object)[pi]
+    rw = map_codes(role, {k: role_weight(k, s.opponent_weight) for k in
+                          ("support", "engaged", "end", "end_control")}, 0.0).astype("float64")
+    etype = events["event_type"].fillna("").astype(str).to_numpy(dtype=object)
+    w = (map_codes(etype, s.type_weights, 0.0).astype("float64")
+         * map_codes(events["confidence"], s.confidence_weights, 0.0).astype("float64"))
+    base = w[row] * part["share"].to_numpy()[pi] * rw
+    existence = np.isin(etype, EXISTENCE_TYPES)[row] & (role == "support")
+    act = base * sl["weight"].to_numpy()[sj]
+    is_last = pidx == last[row]
+    end = np.where((role == "end") & is_last, 1, np.where((role == "end_control") & is_last, 2, 0))
+    pe = _days(periods["period_end"])
+    day = np.minimum(_days(events["date_end"])[row] if n else row, pe[pidx])
+    conf = map_codes(events["confidence"], CONFIDENCE_CODE, NO_CONF).astype("int64")[row] \
+        if n else row
+    count = np.bincount(row, minlength=n)
+    return _Contrib(row=row, group=part["group"].to_numpy(dtype=object)[pi], pidx=pidx,
+                    act=act, ordinary=np.where(existence, 0.0, act),
+                    hold=np.where(existence, base, 0.0), last=is_last,
+                    uncertain=existence & (first[row] != last[row]), end=end, day=day,
+                    conf=conf, start=np.cumsum(count) - count, count=count)
+
+
+def _claim_slices(claims: pd.DataFrame, periods: pd.DataFrame, s: PresenceSettings
+                  ) -> pd.DataFrame:
+    """One row per (claim, period it covers): claims do not dilute over their range."""
+    cols = ["row", "pidx", "group", "effect", "conf", "start", "value", "last", "day"]
+    if claims is None or len(claims) == 0:
+        return pd.DataFrame({c: [] for c in cols})
+    sl = slice_records(claims["date_start"], claims["date_end"], periods)
+    r = sl["row"].to_numpy()
+    last = pd.Series(sl["pidx"].to_numpy()).groupby(r).transform("max").to_numpy()
+    conf = claims["confidence"].fillna("").astype(str).to_numpy(dtype=object)
+    value = s.claim_score * map_codes(conf, s.confidence_weights, 0.0).astype("float64")
+    pe = _days(periods["period_end"])
+    out = pd.DataFrame({
+        "row": r, "pidx": sl["pidx"].to_numpy(),
+        "group": claims["actor"].fillna("").astype(str).to_numpy(dtype=object)[r],
+        "effect": claims["status"].map(CLAIM_EFFECT).fillna("").to_numpy(dtype=object)[r],
+        "conf": map_codes(conf, CONFIDENCE_CODE, NO_CONF).astype("int64")[r],
+        "start": _days(claims["date_start"])[r], "value": value[r],
+        "last": sl["pidx"].to_numpy() == last,
+        "day": np.minimum(_days(claims["date_end"])[r], pe[sl["pidx"].to_numpy()]),
+    })
+    keep = (out["group"] != "") & (out["group"] != JOINT) & (out["effect"] != "")
+    keep &= pd.Series(conf[r]).isin(s.claim_confidences).to_numpy()
+    return out[keep].reset_index(drop=True)
+
+
+# --- contributions → places -------------------------------------------------------
+
+@dataclass
+class _Spread:
+    """Contributions placed: index into the contributions, place, kernel weight, full zone."""
+
+    ci: np.ndarray
+    place: np.ndarray
+    ks: np.ndarray
+    full: np.ndarray
+
+
+def _expand(rows: np.ndarray, start: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For record rows, the index of each of their contributions (and its position in rows)."""
+    reps = count[rows]
+    pos = np.repeat(np.arange(len(rows)), reps)
+    offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    return np.repeat(start[rows], reps) + offset, pos
+
+
+def _spread(fp: Footprints, start: np.ndarray, count: np.ndarray, area: bool) -> _Spread:
+    parts = []
+    if area:
+        rows = np.flatnonzero(fp.unit >= 0)
+        ci, pos = _expand(rows, start, count)
+        parts.append((ci, fp.unit[rows][pos], np.ones(len(ci)), np.ones(len(ci), bool)))
+    elif fp.disc is not None:
+        for j in range(len(fp.disc.offsets)):
+            rows, cell, ks = fp.weights(j)
+            ci, pos = _expand(rows, start, count)
+            parts.append((ci, cell[pos], ks[pos], ks[pos] >= FULL_EFFECT))
+    if not parts:
+        z = np.array([], "int64")
+        return _Spread(z, z, np.array([], "float64"), np.array([], bool))
+    ci, place, ks, full = (np.concatenate(c) for c in zip(*parts))
+    return _Spread(ci.astype("int64"), place.astype("int64"), ks.astype("float64"), full)
+
+
+# --- the model on one space of places ---------------------------------------------
+
+@dataclass
+class Space:
+    """The model's result for one space of places (cells, or admin units)."""
+
+    place: np.ndarray     # per key
+    group: np.ndarray
+    status: np.ndarray    # K × P, ranks
+    score: np.ndarray
+    share: np.ndarray
+    activity: np.ndarray
+    n: np.ndarray
+    basis: np.ndarray     # index into BASES
+    conf: np.ndarray      # index into CONFIDENCE_NAMES
+    age: np.ndarray       # days since the latest evidence (-1: none)
+    carried: np.ndarray   # no evidence dated in the period
+    uncertain: np.ndarray
+    claim_in: np.ndarray  # a claim in effect
+    zones: pd.DataFrame
+    ev_pairs: tuple       # (flat K×P index, event row)
+    cl_pairs: tuple       # (flat K×P index, claim row)
+
+
+def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _Spread,
+           n_places: int, periods: pd.DataFrame, actors: pd.DataFrame, s: PresenceSettings,
+           *, capped: bool) -> Space:
+    P = len(periods)
+    # keys (place, group) that occur, compacted
+    g_codes, g_uniq = codes(np.concatenate([contrib.group, cl["group"].to_numpy(dtype=object)]))
+    G = max(len(g_uniq), 1)
+    eg = g_codes[: len(contrib.group)][ev_spread.ci]
+    cg = g_codes[len(contrib.group):][cl_spread.ci] if len(cl) else np.array([], "int64")
+    raw = np.concatenate([ev_spread.place * G + eg, cl_spread.place * G + cg])
+    used = np.unique(raw)
+    # order keys by place then group id text, so output is stable
+    kp, kg = used // G, used % G
+    order = np.lexsort((g_uniq[kg].astype(str), kp))
+    used, kp, kg = used[order], kp[order], kg[order]
+    K = len(used)
+    lookup = pd.Series(np.arange(K), index=used)
+    ek = lookup.reindex(ev_spread.place * G + eg).to_numpy().astype("int64") if len(eg) else eg
+    ck = lookup.reindex(cl_spread.place * G + cg).to_numpy().astype("int64") if len(cg) else cg
+    group = g_uniq[kg] if K else np.array([], dtype=object)
+
+    shape = (K, P)
+    size = K * P
+    c = ev_spread.ci
+    flat = ek * P + contrib.pidx[c]
+    ks = ev_spread.ks
+
+    def acc(values, mask=None):
+        if mask is not None:
+            return acc_at(flat[mask], values[mask])
+        return acc_at(flat, values)
+
+    def acc_at(where, values):
+        out = np.bincount(where, weights=values.astype("float64"), minlength=size)
+        return out.astype("float64").reshape(shape)
+
+    A = acc(contrib.act[c] * ks)
+    O = acc(contrib.ordinary[c] * ks)
+    hold = contrib.hold[c] * ks
+    Hin = acc(hold)
+    Hend = acc(hold, contrib.last[c] & (hold > 0))
+    N = np.bincount(flat, minlength=size).reshape(shape)
+    unc = np.zeros(size, bool)
+    unc[flat[contrib.uncertain[c]]] = True
+    LD = np.full(size, -1, "int64")
+    np.maximum.at(LD, flat, contrib.day[c])
+    CF = np.full(size, NO_CONF, "int64")
+    np.minimum.at(CF, flat, contrib.conf[c])
+    clear = np.zeros(size, bool)      # carry cleared at the start of the period
+    end_ctl = np.zeros(size, bool)    # claimed control cleared at the start of the period
+    for code, target in ((1, clear), (2, end_ctl)):
+        m = (contrib.end[c] == code) & (contrib.pidx[c] + 1 < P)
+        target[flat[m] + 1] = True
+
+    # claims: effects in effect, holds after their dates
+    effect = np.zeros(size, "int64")
+    e_conf = np.full(size, NO_CONF, "int64")
+    c_in = np.zeros(size, "float64")
+    c_end = np.zeros(size, "float64")
+    c_end_conf = np.full(size, NO_CONF, "int64")
+    forced = np.zeros(size, bool)
+    claim_in = np.zeros(size, bool)
+    cl_flat = np.array([], "int64")
+    if len(ck):
+        cs = cl.iloc[cl_spread.ci].reset_index(drop=True)
+        cl_flat = ck * P + cs["pidx"].to_numpy()
+        eff = cs["effect"].to_numpy(dtype=object)
+        positive = eff != "clear"
+        full = cl_spread.full | capped
+        # outside a point claim's full zone a positive claim gives presence only; an
+        # absence holds wherever the claim reaches
+        eff = np.where(full | ~positive, eff, "present")
+        cs = cs.assign(flat=cl_flat, eff=eff, eo=pd.Series(eff).map(EFFECT_CODE).to_numpy())
+        cs = cs[cs["eff"] != ""]
+        claim_in[cs["flat"].to_numpy()] = True
+        best = cs.sort_values(["flat", "conf", "start", "eo"],
+                              ascending=[True, True, False, True]).drop_duplicates("flat")
+        effect[best["flat"].to_numpy()] = best["eo"].to_numpy()
+        e_conf[best["flat"].to_numpy()] = best["conf"].to_numpy()
+        pos = cs[cs["eff"] != "clear"]
+        np.maximum.at(c_in, pos["flat"].to_numpy(), pos["value"].to_numpy())
+        ending = pos[pos["last"]].sort_values(["flat", "value"], ascending=[True, False]) \
+            .drop_duplicates("flat")
+        c_end[ending["flat"].to_numpy()] = ending["value"].to_numpy()
+        c_end_conf[ending["flat"].to_numpy()] = ending["conf"].to_numpy()
+        neg = effect == EFFECT_CODE["clear"]
+        forced |= neg
+        clear |= neg
+        np.maximum.at(LD, cs["flat"].to_numpy(), cs["day"].to_numpy())
+        np.minimum.at(CF, cs["flat"].to_numpy(), cs["conf"].to_numpy())
+    (effect, e_conf, c_in, c_end, c_end_conf, forced, claim_in, unc, LD, CF, clear, end_ctl) = (
+        a.reshape(shape) for a in (effect, e_conf, c_in, c_end, c_end_conf, forced, claim_in,
+                                   unc, LD, CF, clear, end_ctl))
+
+    S, H, C, C_conf, LDF, CFF = _carry(O, Hin, Hend, c_end, c_end_conf, clear, end_ctl,
+                                       (N > 0) | claim_in | (Hin > 0), LD, CF, periods, s)
+    score = np.where(forced, 0.0, S + H)
+    status, share = _status(score, kp, group, actors, s, capped=capped)
+    status, basis, tail = _claims_apply(status, effect, e_conf, C, claim_in, s)
+    carried = ~(claim_in | (N > 0) | (Hin > 0))
+    conf = np.where(carried, CFF, CF)
+    conf = np.where(tail, np.minimum(conf, C_conf), conf)
+    pe = _days(periods["period_end"])[None, :]
+    age = np.where(LDF >= 0, pe - LDF, -1)
+    basis = np.where(tail, C_conf + 1, basis)
+
+    # one verdict per place and period; group statuses made consistent with it
+    k_s, p_s = np.nonzero(status >= RANK["present"])
+    side = sides(group, actors)
+    side_codes = pd.factorize(pd.Series(side, dtype=object))[0] if K else np.array([], "int64")
+    new, zones = reconcile(kp[k_s], p_s, side_codes[k_s], side[k_s] == "state",
+                           status[k_s, p_s], score[k_s, p_s])
+    status[k_s, p_s] = new  # a demoted status keeps the basis it had
+    zones["leader"] = np.where(zones["leader"] >= 0, k_s[np.maximum(zones["leader"], 0)], -1)
+    ev_rows = contrib.row[c]
+    cl_rows = cl["row"].to_numpy()[cl_spread.ci].astype("int64") if len(ck) else cl_flat
+    return Space(place=kp, group=group, status=status, score=score, share=share, activity=A,
+                 n=N, basis=basis, conf=conf, age=age, carried=carried, uncertain=unc,
+                 claim_in=claim_in, zones=zones, ev_pairs=(flat, ev_rows),
+                 cl_pairs=(cl_flat, cl_rows))
+
+
+def _carry(O, Hin, Hend, c_end, c_end_conf, clear, end_ctl, has, LD, CF, periods,
+           s: PresenceSettings):
+    """The loop over periods: decayed scores, holds of existence evidence and of claims
+    after their dates, and the latest evidence carried forward; all cleared where the
+    group's presence ends."""
+    K, P = O.shape
+    carry = 0.5 ** (periods["days"].to_numpy("float64") / s.half_life_days)
+    S = np.empty(O.shape, "float64")
+    H = np.empty(O.shape, "float64")
+    C = np.empty(O.shape, "float64")
+    C_conf = np.empty(O.shape, "int64")
+    LDF = np.empty(O.shape, "int64")
+    CFF = np.empty(O.shape, "int64")
+    score = np.zeros(K)
+    tail = np.zeros(K)
+    hold = np.zeros(K)
+    hold_conf = np.full(K, NO_CONF, "int64")
+    latest = np.full(K, -1, "int64")
+    best = np.full(K, NO_CONF, "int64")
+    for p in range(P):
+        reset = clear[:, p]
+        score = O[:, p] + carry[p] * np.where(reset, 0.0, score)
+        S[:, p] = score
+        tail = carry[p] * np.where(reset, 0.0, tail)
+        H[:, p] = Hin[:, p] + tail
+        tail = tail + Hend[:, p]  # holds whose range ends here fade from the next period
+        cut = reset | end_ctl[:, p]
+        hold = carry[p] * np.where(cut, 0.0, hold)
+        hold_conf = np.where(cut, NO_CONF, hold_conf)
+        C[:, p] = hold
+        C_conf[:, p] = hold_conf
+        take = c_end[:, p] > hold  # claims whose dates end here hold from the next period
+        hold = np.where(take, c_end[:, p], hold)
+        hold_conf = np.where(take, c_end_conf[:, p], hold_conf)
+        now = has[:, p]
+        latest = np.where(now, LD[:, p], np.where(reset, -1, latest))
+        best = np.where(now, CF[:, p], np.where(reset, NO_CONF, best))
+        LDF[:, p] = latest
+        CFF[:, p] = best
+    return S, H, C, C_conf, LDF, CFF
+
+
+def _status(score: np.ndarray, kp: np.ndarray, group: np.ndarray, actors: pd.DataFrame,
+            s: PresenceSettings, *, capped: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Statuses from scores and the shares of the sides in each place.
+
+    ``capped``: a space of admin units holding records located only to them,
+    whose support never goes beyond ``present``.
+    """
+    K, P = score.shape
+    pc = pd.factorize(pd.Series(kp))[0] if K else np.array([], "int64")
+    U = int(pc.max()) + 1 if K else 0
+    total = np.zeros((U, P))
+    np.add.at(total, pc, score)
+    denom = total[pc]
+    share = np.divide(score, denom, out=np.zeros_like(score), where=denom > 0)
+    present = score >= s.present_threshold
+    status = np.where(present, RANK["present"], RANK["none"]).astype("int64")
+    if capped or K == 0:
+        return status, share
+    side_codes = pd.factorize(pd.Series(sides(group, actors), dtype=object))[0]
+    k_s, p_s = np.nonzero(present & (share >= s.contest_share))
+    pairs = np.unique((pc[k_s] * P + p_s) * (int(side_codes.max()) + 1) + side_codes[k_s])
+    n_sides = np.bincount(pairs // (int(side_codes.max()) + 1), minlength=U * P).reshape(U, P)
+    contested = n_sides[pc] >= 2
+    dominant = present & (score >= s.dominant_threshold) & (share >= s.dominant_share)
+    status[dominant] = RANK["dominant"]
+    status[present & contested] = RANK["contested"]
+    return status, share
+
+
+def _claims_apply(status: np.ndarray, effect: np.ndarray, e_conf: np.ndarray, hold: np.ndarray,
+                  claim_in: np.ndarray, s: PresenceSettings):
+    """Claims in effect set or bound the status; after their dates they hold it at
+    ``present`` while their decayed weight reaches the threshold.
+
+    Returns (status, basis index into BASES, where the hold after the dates applied).
+    """
+    status = status.copy()
+    basis = np.zeros(status.shape, "int64")
+    by_claim = e_conf + 1
+    for eff, rank, force in (("clear", "none", True), ("control", "control", True),
+                             ("contested", "contested", False), ("present", "present", False)):
+        m = effect == EFFECT_CODE[eff]
+        if not force:
+            m &= status < RANK[rank]
+        status[m] = RANK[rank]
+        basis[m] = by_claim[m]
+    tail = ~claim_in & (hold >= s.present_threshold) & (status < RANK["present"])
+    status[tail] = RANK["present"]
+    return status, basis, tail
+
+
+# --- output -----------------------------------------------------------------------
+
+def join_ids(key: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ids per key, in text order, joined with '|': (sorted keys, joined strings)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key = np.asarray(key, dtype="int64")
+    if len(key) == 0:
+        return key, np.array([], dtype=object)
+    codes_, uniques = pd.factorize(pd.Series(ids, dtype=object).astype(str), sort=True)
+    combined = np.unique(key * len(uniques) + codes_)
+    key, codes_ = combined // len(uniques), combined % len(uniques)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    offsets = pa.array(np.r_[starts, len(key)].astype("int32"))
+    values = pa.array(np.asarray(uniques, dtype=object), pa.string()).take(pa.array(codes_))
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, values), "|")
+    return key[starts], joined.to_numpy(zero_copy_only=False).astype(object)
+
+
+def lookup_joined(cells: np.ndarray, keyed: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The joined string of each wanted key ('' where it has none)."""
+    keys, lists = keyed
+    out = np.full(len(cells), "", dtype=object)
+    if len(keys) == 0:
+        return out
+    pos = np.searchsorted(keys, cells)
+    hit = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == cells)
+    out[hit] = lists[pos[hit]]
+    return out
+
+
+def labels(status, basis, confidence, carried, age) -> np.ndarray:
+    """``control (claimed)``, ``present (events, reported)``, ``present (claimed, 2 months
+    old)``, ``none``: the status, what sets it, for events their best confidence, and
+    the age of the latest evidence when none is dated in the period."""
+    status = pd.Series(status, dtype=object)
+    conf = pd.Series(confidence, dtype=object)
+    basis = pd.Series(basis, dtype=object)
+    basis = basis.where((basis != "events") | (conf == ""), basis + ", " + conf)
+    months = np.maximum(1, np.floor(np.asarray(age, dtype="float64") / 30.44)).astype("int64")
+    old = np.where(np.asarray(carried) & (status != "none").to_numpy() & (np.asarray(age) > 0),
+                   ", " + pd.Series(months).astype(str) + np.where(months == 1, " month old",
+                                                                  " months old"), "")
+    text = status + " (" + basis + pd.Series(old, dtype=object) + ")"
+    plain_none = (status == "none") & basis.str.startswith("events")
+    return np.where(plain_none, "none", text).astype(object)
+
+
+def evidence_lists(space: Space, flats: np.ndarray, events: pd.DataFrame, claims: pd.DataFrame,
+                   id_col: str, s: PresenceSettings) -> tuple[np.ndarray, np.ndarray]:
+    """The event and claim ids behind each wanted (key × period) flat index."""
+    if not s.evidence:
+        blank = np.full(len(flats), "", dtype=object)
+        return blank, blank.copy()
+    wanted = np.zeros(space.status.size, bool)
+    wanted[flats] = True
+    out = []
+    for (flat, rows), frame, col in ((space.ev_pairs, events, id_col),
+                                     (space.cl_pairs, claims, "claim_id")):
+        if len(flat) == 0 or frame is None or len(frame) == 0:
+            out.append(np.full(len(flats), "", dtype=object))
+            continue
+        m = wanted[flat]
+        ids = frame[col].to_numpy(dtype=object)[rows[m]]
+        out.append(lookup_joined(flats, join_ids(flat[m], ids)))
+    return out[0], out[1]
+
+
+def space_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray, spatial: str,
+               periods: pd.DataFrame, actors: pd.DataFrame, events: pd.DataFrame,
+               claims: pd.DataFrame, id_col: str, s: PresenceSettings, *,
+               keep: np.ndarray | None = None) -> pd.DataFrame:
+    """The rows of one space, one per kept (place, group, period)."""
+    if keep is None:
+        keep = ((space.status > 0) | space.claim_in
+                | (space.activity >= 0.1 * s.present_threshold))
+    k, p = np.nonzero(keep)
+    P = space.status.shape[1] if space.status.ndim == 2 else 0
+    flats = k * P + p
+    ev, cl = evidence_lists(space, flats, events, claims, id_col, s)
+    return rows_frame(
+        unit_id=place_ids[space.place[k]], unit_level=place_level[space.place[k]],
+        spatial=spatial, periods=periods, pidx=p, group=space.group[k], actors=actors,
+        activity=space.activity[k, p], score=space.score[k, p], share=space.share[k, p],
+        status=space.status[k, p], basis=space.basis[k, p], conf=space.conf[k, p],
+        age=space.age[k, p], carried=space.carried[k, p], uncertain=space.uncertain[k, p],
+        n=space.n[k, p], evidence_events=ev, evidence_claims=cl)
+
+
+def rows_frame(*, unit_id, unit_level, spatial, periods, pidx, group, actors, activity, score,
+               share, status, basis, conf, age, carried, uncertain, n, evidence_events,
+               evidence_claims, area=None) -> pd.DataFrame:
+    """Presence rows in the published layout (:data:`PRESENCE_COLUMNS`)."""
+    status_names = np.asarray(STATUSES, dtype=object)[status]
+    basis_names = np.asarray(BASES, dtype=object)[basis]
+    pe = pd.to_datetime(periods["period_end"]).to_numpy("datetime64[D]")[pidx]
+    age = np.asarray(age, dtype="int64")
+    last = np.where(age >= 0, pe - age.astype("timedelta64[D]"), np.datetime64("NaT"))
+    out = pd.DataFrame({
+        "unit_id": unit_id, "unit_level": unit_level, "spatial": spatial,
+        "period": periods["period"].to_numpy()[pidx],
+        "period_start": periods["period_start"].to_numpy()[pidx],
+        "period_end": periods["period_end"].to_numpy()[pidx],
+        "group": group, "side": sides(group, actors),
+        "activity": np.round(activity, 6), "score": np.round(score, 6),
+        "share": np.round(share, 6), "status": status_names, "basis": basis_names,
+        "confidence": CONFIDENCE_NAMES[conf],
+        "label": labels(status_names, basis_names, CONFIDENCE_NAMES[conf], carried, age),
+        "age_days": np.where(age >= 0, age, 0).astype("int64"),
+        "last_evidence": pd.Series(last).dt.date.astype(object).where(age >= 0, None),
+        "date_uncertain": np.asarray(uncertain, bool),
+        "n_events": np.asarray(n, dtype="int64"),
+    })
+    for name in ("present", "contested", "dominant", "control"):
+        out[f"area_{name}"] = np.nan if area is None else np.round(area[name], 4)
+    out["evidence_events"] = evidence_events
+    out["evidence_claims"] = evidence_claims
+    return out[PRESENCE_COLUMNS]
+
+
+def zone_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray,
+              periods: pd.DataFrame) -> pd.DataFrame:
+    """One verdict per place and period of a space (:data:`ZONE_COLUMNS`)."""
+    z = space.zones
+    P = space.status.shape[1]
+    lead = z["leader"].to_numpy()
+    has = lead >= 0
+    pidx = z["period"].to_numpy().astype("int64")
+    holder = np.where(has, space.group[np.maximum(lead, 0)], "")
+    hs = space.status[np.maximum(lead, 0), pidx]
+    hb = space.basis[np.maximum(lead, 0), pidx]
+    place = z["place"].to_numpy().astype("int64")
+    # contenders: groups contesting a contested place
+    k, p = np.nonzero(space.status == RANK["contested"])
+    cont = lookup_joined(place * P + pidx, join_ids(space.place[k] * P + p, space.group[k]))
+    return pd.DataFrame({
+        "unit_id": place_ids[place], "unit_level": place_level[place],
+        "period": periods["period"].to_numpy()[pidx],
+        "period_start": periods["period_start"].to_numpy()[pidx],
+        "period_end": periods["period_end"].to_numpy()[pidx],
+        "zone": z["zone"].to_numpy(dtype=object),
+        "holder": holder.astype(object),
+        "holder_status": np.where(has, np.asarray(STATUSES, dtype=object)[hs], ""),
+        "basis": np.where(has, np.asarray(BASES, dtype=object)[hb], ""),
+        "contenders": np.where(z["zone"].to_numpy() == "contested", cont, ""),
+    })[ZONE_COLUMNS]

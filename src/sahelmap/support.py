@@ -1,0 +1,188 @@
+"""Support: what each record tells about each group, when and where.
+
+Three questions per record, answered vectorised over all records:
+
+* **who** (:data:`EVENT_ROLES`): each canonical event type says what it tells
+  of its actor and of its opponent. A group that ``support``s gets the full
+  weight; an ``engaged`` opponent was there and gets ``opponent_weight``; a
+  group whose presence ``end``s (the pledging group, the expelled group) was
+  there up to the event (engaged weight in its period) and is cleared from the
+  next period on; a group that withdraws (``end_control``) gets nothing and
+  loses any claimed control from the next period on.
+* **when** (:func:`sahelmap.periods.slice_records`): activity spreads a record
+  over the periods its dates may fall in with weights that sum to 1, so totals
+  count it once; *existence* evidence (:data:`EXISTENCE_TYPES`: a seizure, an
+  expulsion, a pledge, a base) also *holds* with its full weight in every one
+  of those periods, flagged ``date_uncertain`` when the range spans more than
+  one, and fades after its range like any evidence.
+* **where** (:func:`footprints`): a point record (``exact``, ``near``) supports
+  the grid cells around it with a quartic kernel of ``kernel_km``; its effects
+  that set a status (a claim's control, an end) apply where the kernel weight
+  is at least one half. A record located to an admin unit (``admin1``,
+  ``admin2``) supports that unit as a whole, weakly: never more than
+  ``present``. A country-level record supports nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .actors import JOINT
+from .grid import Cells, Disc, kernel_weight
+
+# event type -> (what it tells of the actor, what it tells of the opponent)
+EVENT_ROLES: dict[str, tuple[str, str]] = {
+    "battle": ("support", "engaged"),
+    "attack": ("support", "engaged"),
+    "remote_violence": ("support", "engaged"),
+    "violence_against_civilians": ("support", "engaged"),
+    "seizure": ("support", "engaged"),
+    "expulsion": ("support", "end"),
+    "withdrawal": ("end_control", "engaged"),
+    "base_established": ("support", "engaged"),
+    "pledge": ("end", "support"),
+    "movement": ("support", "engaged"),
+    "other": ("support", "engaged"),
+}
+ROLE_MEANING = {
+    "support": "supports its presence with the full weight",
+    "engaged": "was there: supports its presence with opponent_weight",
+    "end": "was there up to the event (opponent_weight), then its presence there ends",
+    "end_control": "no support; its claimed control there ends",
+}
+EXISTENCE_TYPES = ("seizure", "expulsion", "pledge", "base_established")
+UNARMED_KINDS = ("civilians",)
+CONFIDENCE_CODE = {"corroborated": 0, "reported": 1, "assessed": 2, "claimed": 3}
+CONFIDENCE_NAMES = np.array(["corroborated", "reported", "assessed", "claimed", ""], dtype=object)
+NO_CONF = 4
+FULL_EFFECT = 0.5  # kernel weight from which a point record's status-setting effects apply
+
+
+def role_weight(role: str, opponent_weight: float) -> float:
+    return {"support": 1.0, "engaged": opponent_weight, "end": opponent_weight,
+            "end_control": 0.0}[role]
+
+
+def codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize strings once: (integer codes, distinct values); NaN becomes ''."""
+    c, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("").astype(str))
+    return c.astype("int64"), np.asarray(uniques, dtype=object)
+
+
+def map_codes(values, mapping, default) -> np.ndarray:
+    """Map a column through a dict, touching each distinct value once."""
+    c, uniques = codes(values)
+    mapped = pd.Series(uniques, dtype=object).map(mapping).fillna(default).to_numpy()
+    return mapped[c] if len(c) else np.array([], dtype=mapped.dtype)
+
+
+def participation(events: pd.DataFrame, actors: pd.DataFrame, opponent_weight: float
+                  ) -> pd.DataFrame:
+    """One row per (event row, group) that the event tells something about.
+
+    Columns: ``row``, ``group``, ``role`` (see :data:`EVENT_ROLES`) and
+    ``share`` (1, or 1/n for each of the n candidates of a joint attribution).
+    Civilians and blanks take no part. Ordered by event row.
+    """
+    n = len(events)
+    rows = np.arange(n)
+    etype = events["event_type"].fillna("").astype(str).to_numpy(dtype=object) if n else \
+        np.array([], dtype=object)
+    actor_role = map_codes(etype, {k: v[0] for k, v in EVENT_ROLES.items()}, "support")
+    opp_role = map_codes(etype, {k: v[1] for k, v in EVENT_ROLES.items()}, "engaged")
+    a_codes, a_uniq = codes(events["actor"]) if n else (np.array([], "int64"), np.array([]))
+    actor = a_uniq[a_codes] if n else np.array([], dtype=object)
+    joint = actor == JOINT
+    parts = [pd.DataFrame({"row": rows[~joint], "group": actor[~joint],
+                           "role": actor_role[~joint], "share": 1.0})]
+    if joint.any():
+        cands = events.get("actor_candidates", pd.Series("", index=events.index)).fillna("")
+        split = pd.Series(cands.to_numpy()[joint], index=rows[joint]).str.split("|")
+        count = split.str.len().to_numpy()
+        ex = split.explode()
+        parts.append(pd.DataFrame({"row": ex.index.to_numpy(), "group": ex.to_numpy(),
+                                   "role": np.repeat(actor_role[joint], count),
+                                   "share": np.repeat(1.0 / count, count)}))
+    if "opponent" in events and n:
+        o_codes, o_uniq = codes(events["opponent"])
+        opp = o_uniq[o_codes]
+        armed = (opp != "") & (opp != JOINT)
+        parts.append(pd.DataFrame({"row": rows[armed], "group": opp[armed],
+                                   "role": opp_role[armed], "share": 1.0}))
+    out = pd.concat(parts, ignore_index=True)
+    kind = actors.set_index("actor_id")["kind"]
+    unarmed = out["group"].map(kind).isin(UNARMED_KINDS) | (out["group"].fillna("") == "")
+    out = out[~unarmed.to_numpy()]
+    return out.sort_values("row", kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Footprints:
+    """Where each record (row) acts.
+
+    ``local``: rows with a point (``exact``/``near`` precision), with their
+    kernel ``disc`` over the grid and the covering-cell index of each disc
+    offset (``cell[j][i]``, -1 outside the cells). ``unit``: for records
+    located to an admin unit, that unit's position in ``unit_ids`` (-1 for
+    none).
+    """
+
+    local: np.ndarray
+    disc: Disc | None
+    cell: np.ndarray | None
+    unit: np.ndarray
+    unit_ids: np.ndarray
+
+    def weights(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For disc offset ``j``: (local row positions reaching a cell, cell, kernel weight)."""
+        reach = self.disc.reach(j) & (self.cell[j] >= 0)
+        i = np.flatnonzero(reach)
+        return self.local[i], self.cell[j][i], kernel_weight(self.disc.dist[j, i],
+                                                             self.disc.radius_km)
+
+
+def unit_space(admin1: pd.DataFrame, admin2: pd.DataFrame) -> np.ndarray:
+    """Every admin unit id, admin-1 first, as the index of area-level support."""
+    return np.concatenate([admin1["unit_id"].astype(str).to_numpy(dtype=object),
+                           admin2["unit_id"].astype(str).to_numpy(dtype=object)])
+
+
+def footprints(frame: pd.DataFrame, cells: Cells, kernel_km: float,
+               unit_ids: np.ndarray) -> Footprints:
+    """The footprint of every row of located, joined records."""
+    n = len(frame)
+    precision = frame["location_precision"].fillna("").astype(str).to_numpy() if n else \
+        np.array([], dtype=object)
+    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy() if n else np.array([])
+    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy() if n else np.array([])
+    local = np.flatnonzero(np.isin(precision, ["exact", "near"]) & np.isfinite(lon)
+                           & np.isfinite(lat))
+    disc = cell = None
+    if len(local):
+        disc = cells.grid.disc(lon[local], lat[local], kernel_km)
+        cell = np.stack([cells.index(disc.q0 + dq, disc.r0 + dr) for dq, dr in disc.offsets])
+    a1 = frame["admin1_id"].fillna("").astype(str).to_numpy(dtype=object) if n else \
+        np.array([], dtype=object)
+    a2 = frame["admin2_id"].fillna("").astype(str).to_numpy(dtype=object) if n else \
+        np.array([], dtype=object)
+    target = np.where(precision == "admin1", a1,
+                      np.where(precision == "admin2", np.where(a2 != "", a2, a1), ""))
+    pos = pd.Series(np.arange(len(unit_ids)), index=unit_ids)
+    unit = pd.Series(target, dtype=object).map(pos).fillna(-1).astype("int64").to_numpy() \
+        if n else np.array([], dtype="int64")
+    return Footprints(local=local, disc=disc, cell=cell, unit=unit, unit_ids=unit_ids)
+
+
+def pair_rows(left_rows: np.ndarray, right_rows: np.ndarray, n: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with left_rows[i] == right_rows[j]; ``right_rows`` sorted. Vectorised join."""
+    count = np.bincount(right_rows, minlength=n)
+    start = np.cumsum(count) - count
+    reps = count[left_rows]
+    i = np.repeat(np.arange(len(left_rows)), reps)
+    j = np.repeat(start[left_rows], reps) + (np.arange(reps.sum())
+                                             - np.repeat(np.cumsum(reps) - reps, reps))
+    return i, j
