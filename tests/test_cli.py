@@ -109,7 +109,7 @@ def test_presence_and_axes_commands_write_tables(tmp_path):
     res = run("axes", "-o", str(tmp_path / "axes.parquet"), "--no-inferred")
     assert res.returncode == 0, res.stderr
     ax = gpd.read_parquet(tmp_path / "axes.parquet")
-    assert set(ax["kind"]) == {"declared"} and ax.crs.to_epsg() == 4326
+    assert set(ax["kind"]) == {"declared", "influence"} and ax.crs.to_epsg() == 4326
 
 
 def test_config_file_and_flags_set_the_parameters(tmp_path):
@@ -122,7 +122,7 @@ def test_config_file_and_flags_set_the_parameters(tmp_path):
     p = pd.read_csv(out, keep_default_na=False)
     assert set(p["period"]) >= {"2025-Q2"} and "BFA-2878" in set(p["unit_id"])  # Tapoa
     diapaga = p[(p["unit_id"] == "BFA-2878") & (p["group"] == "jnim")]
-    assert diapaga["activity"].iloc[0] == pytest.approx(5.0)  # one corroborated seizure
+    assert diapaga["activity"].iloc[0] == pytest.approx(5.0 * 0.8)  # one reported seizure
     # ./sahelmap.toml is read by default, and flags override it
     res = run("presence", "-o", str(out), "--period", "year", cwd=tmp_path)
     assert res.returncode == 0 and set(pd.read_csv(out)["period"].astype(str)) <= {"2023", "2024", "2025"}

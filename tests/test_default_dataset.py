@@ -26,7 +26,8 @@ def test_kinds_confidences_and_precisions_are_present(located):
     assert len(ev) >= 15 and len(cl) >= 12 and len(mv) >= 5
     conf = set(ev["confidence"]) | set(cl["confidence"]) | set(mv["confidence"])
     assert {"claimed", "reported", "corroborated"} <= conf
-    assert {"day", "month", "range"} <= set(ev["date_precision"])
+    assert {"month", "range"} <= set(ev["date_precision"])
+    assert {"day", "month", "range"} <= set(cl["date_precision"]) | set(mv["date_precision"])
     # forecasts are not records: nothing is dated after the article (June 2025)
     for frame in (ev, cl, mv):
         assert (frame["date_end"] <= d("2025-06-30")).all()
@@ -45,8 +46,13 @@ def test_boucle_du_mouhoun_battle_and_its_reinforcements(located):
 def test_may_2025_offensive(located):
     ev, cl = located["events"], located["claims"]
     diapaga = ev[ev["place_id"] == "geonames:2361373"].iloc[0]
-    assert (diapaga["date_start"], diapaga["date_precision"]) == (d("2025-05-13"), "day")
+    # the photograph dates JNIM's presence in the town, not its seizure (only to May)
+    assert (diapaga["date_start"], diapaga["date_precision"]) == (d("2025-05-01"), "month")
     assert diapaga["event_type"] == "seizure" and diapaga["admin1_name"] == "Est"
+    assert diapaga["confidence"] == "reported"  # the author's account, not a confirmed claim
+    photo = cl[cl["record_id"] == "jnim-diapaga-photo"].iloc[0]
+    assert (photo["date_start"], photo["date_precision"], photo["status"]) == \
+        (d("2025-05-13"), "day", "present")
     djibo = ev[ev["place_id"] == "geonames:2361177"].iloc[0]
     assert djibo["date_precision"] == "month" and djibo["date_start"] == d("2025-05-01")
     assert ((cl["place_id"] == "geonames:2361373") & (cl["status"] == "control")).any()
@@ -63,7 +69,8 @@ def test_dedougou_sourou_aribinda_macina_bamako_benin(located):
     assert tatkarat["geocode_method"] == "within" and tatkarat["admin2_name"] == "Soum"
     pledge = ev[ev["event_type"] == "pledge"].iloc[0]
     assert pledge["actor"] == "isgs" and pledge["date_start"] == d("2024-11-01")
-    isgs_gone = cl[(cl["actor"] == "isgs") & (cl["status"] == "expelled")].iloc[0]
+    assert pledge["opponent"] == "jnim"  # the group receiving the pledge
+    isgs_gone = cl[(cl["actor"] == "isgs") & (cl["status"] == "absent")].iloc[0]
     assert isgs_gone["date_start"] == d("2024-12-01") and isgs_gone["admin2_name"] == "Soum"
     fla = cl[(cl["actor"] == "fla") & (cl["status"] == "expelled")].iloc[0]
     assert fla["admin1_name"] == "Mopti" and fla["date_start"] <= d("2024-01-01")

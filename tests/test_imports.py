@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sahelmap import InputError, read_records
+from sahelmap.presence import PresenceSettings
 from sahelmap.pipeline import analyse, locate
 from sahelmap.records import read_csv_rows
 
@@ -174,7 +175,8 @@ def test_acled_and_ucdp_duplicates_are_linked_and_counted_once(geodata, places):
     assert ev.loc["ucdp:500003", "duplicate_of"] == ""  # no ACLED twin
     links = located["report"][located["report"]["status"] == "duplicate"]
     assert set(links["record_id"]) == {"ucdp:500001", "ucdp:500002", "ucdp:500007", "ucdp:500010"}
-    pres = analyse(located, geodata, places)["presence"]
+    pres = analyse(located, geodata, places,
+                   presence_settings=PresenceSettings(level="admin1"))["presence"]
     may = pres[(pres["period"] == "2025-06") & (pres["unit_id"] == "MLI-2809") & (pres["group"] == "jnim")]
     assert may["n_events"].iloc[0] == 1  # Boulikessi once, though both datasets report it
 

@@ -22,7 +22,8 @@ from .geodata import Geodata, read_geodata
 from .config import read_config, settings_from
 from .export import write_table
 from .periods import FREQUENCIES
-from .pipeline import analyse, locate, unit_geometries
+from .pipeline import analyse, locate
+from .units import unit_geometries
 from .periods import LABEL_PATTERN as PERIOD_LABEL
 from .presence import LEVELS
 from .gpkg import layers as gpkg_layers, write_gpkg
@@ -138,7 +139,7 @@ def cmd_place(args: argparse.Namespace) -> int:
     return 0 if match["status"] == "matched" else EXIT_INVALID
 
 
-def _analysis(args: argparse.Namespace):
+def _analysis(args: argparse.Namespace, sensitivity: bool = False):
     """Read, locate and analyse records with settings from the config file and flags."""
     config_path = args.config or ("sahelmap.toml" if Path("sahelmap.toml").is_file() else None)
     data = read_config(config_path) if config_path else {}
@@ -157,7 +158,8 @@ def _analysis(args: argparse.Namespace):
     _progress(args, f"presence by {ps.level}, {spec.freq if not spec.windows else 'windows'}, "
                     f"half-life {ps.half_life_days:g} days")
     result = analyse(located, geodata, places, presence_settings=ps, axes_settings=axs,
-                     period_spec=spec)
+                     period_spec=spec, sensitivity=sensitivity,
+                     progress=lambda m: _progress(args, m))
     return geodata, ps, result
 
 
@@ -185,10 +187,28 @@ def cmd_presence(args: argparse.Namespace) -> int:
     if args.output:
         frame = pres
         if Path(args.output).suffix.lower() in (".geojson", ".parquet"):
-            geoms = unit_geometries(geodata, pres["unit_id"], ps.cell_km)
+            geoms = unit_geometries(geodata, pres["unit_id"])
             frame = geoms[["unit_id", "geometry"]].merge(pres, on="unit_id", how="right")
             frame = frame[[c for c in frame.columns if c != "geometry"] + ["geometry"]]
         _write_output(frame, args.output)
+        print(f"written to {args.output}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .sensitivity import RANGES, summary
+
+    args.no_inferred = True
+    geodata, ps, result = _analysis(args, sensitivity=True)
+    runs = result["runs"]
+    info = summary(result["presence"])
+    print(f"{len(runs.columns) - 5} runs besides the settings' own, over "
+          + ", ".join(f"{k} {lo:g}..{hi:g}" for k, (lo, hi) in RANGES.items()))
+    if info:
+        print(f"{info['rows']} statuses above none: {info['all_runs']:.0%} hold in every run, "
+              f"{info['unstable']:.0%} in fewer than three quarters of them")
+    if args.output:
+        _write_output(runs, args.output)
         print(f"written to {args.output}")
     return 0
 
@@ -214,7 +234,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     places = build_gazetteer(geodata)
     out = locate(records, geodata, places)
     outdir = Path(args.out)
-    result = analyse(out, geodata, places)
+    if getattr(args, "sensitivity", False):
+        _progress(args, "sensitivity: presence rerun over the parameter ranges of docs/method.md")
+    result = analyse(out, geodata, places, sensitivity=getattr(args, "sensitivity", False),
+                     progress=lambda m: _progress(args, m))
     events, report = out["events"], out["report"]
     allowed = events["dataset"].map(publishable).fillna(False).astype(bool)
     if getattr(args, "include_restricted", False):
@@ -241,6 +264,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     _progress(args, "presence and axes with the default settings")
     write_table(result["presence"], outdir / "presence.csv")
     write_table(result["zones"], outdir / "zones.csv")
+    if "runs" in result:
+        write_table(result["runs"], outdir / "sensitivity.csv")
     write_table(result["axes"], outdir / "axes.geojson")
     write_table(result["periods"], outdir / "periods.csv")
     _progress(args, f"wrote {outdir}/: events, claims, movements, geocode_report "
@@ -404,7 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_place)
 
     for name, func, what in (("presence", cmd_presence, "presence of each group per unit and period"),
-                             ("axes", cmd_axes, "axes of reinforcement, declared and inferred")):
+                             ("axes", cmd_axes, "axes of reinforcement, declared and inferred"),
+                             ("sensitivity", cmd_sensitivity,
+                              "stability of each status when the main parameters move")):
         p = sub.add_parser(name, help=f"compute the {what}",
                            description=f"Compute the {what} from records (default: "
                                        "geodata/records/*.csv). Settings come from --config (or "
@@ -479,6 +506,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "join them, and write located tables and the report to --out.")
     _sources(p, tables=False)
     p.add_argument("--out", default="maps", metavar="DIR", help="output folder (default: maps)")
+    p.add_argument("--sensitivity", action="store_true",
+                   help="also rerun presence over the parameter ranges of docs/method.md: each "
+                        "row's stability, and sensitivity.csv (make does this)")
     p.set_defaults(func=cmd_build)
     return parser
 

@@ -16,11 +16,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
 from .styles import STATUS_ALPHA  # noqa: E402  (the GeoPackage's depths, for the same look)
+from .units import unit_geometries  # noqa: E402
 from .webmap import display_lines, event_points  # noqa: E402
+
+RANK_ORDER = {"present": 1, "contested": 2, "dominant": 3, "control": 4}
 
 TYPE_EDGE = {"battle": "#111111", "attack": "#444444", "remote_violence": "#7a7a7a",
              "violence_against_civilians": "#b2182b", "seizure": "#d4a000",
@@ -62,12 +66,23 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
     start, end = str(period["period_start"]), str(period["period_end"])
     pres = tables["presence"]
     pres = pres[(pres["period"].astype(str) == label) & (pres["status"] != "none")]
-    units = pd.concat([geodata.admin1, geodata.admin2])[["unit_id", "geometry"]]
+    units = unit_geometries(geodata, pres["unit_id"])[["unit_id", "geometry"]]
     shapes = units.merge(pres, on="unit_id")
-    for (group, status), part in shapes.groupby(["group", "status"], sort=True):
+    shapes["soft"] = ~shapes["confidence"].isin(["corroborated", "reported"])
+    shapes["area"] = shapes["spatial"] == "area"
+    # regions named only as a whole first (pale), then cells; weaker statuses below stronger
+    shapes["order"] = (~shapes["area"]) * 10 + shapes["status"].map(RANK_ORDER).fillna(0)
+    for (_, area, group, status, soft), part in shapes.groupby(
+            ["order", "area", "group", "status", "soft"], sort=True):
         colour = actors["colour"].get(group, "#777777")
-        part.plot(ax=ax, color=colour, alpha=STATUS_ALPHA.get(status, 0.3), edgecolor=colour,
-                  linewidth=0.8, linestyle="--" if status == "contested" else "-")
+        alpha = STATUS_ALPHA.get(status, 0.3) * (0.5 if area else 1.0)
+        style = "--" if status == "contested" or area else (":" if soft else "-")
+        edge = to_rgba(colour, 0.45 if area else 1.0)
+        part.plot(ax=ax, facecolor="none", edgecolor=edge, linewidth=0.8 if area else 0.6,
+                  linestyle=style, hatch=("//" if area else "////") if soft else None,
+                  zorder=3 if area else 4)
+        if not soft:
+            part.plot(ax=ax, facecolor=colour, alpha=alpha, edgecolor="none", zorder=3.5)
 
     ev = tables["events"]
     ev = ev[(ev["date_start"].astype(str) <= end) & (ev["date_end"].astype(str) >= start)]
@@ -101,8 +116,8 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
         colour = actors["colour"].get(row["group"], "#777777")
         ax.add_patch(FancyArrowPatch((ax0, ay0), (ax1, ay1), arrowstyle="-|>", mutation_scale=12,
                                      color=colour, linewidth=2.2,
-                                     linestyle="--" if row["kind"] == "inferred" else "-",
-                                     zorder=6))
+                                     linestyle={"inferred": "--", "influence": ":"}.get(
+                                         row["kind"], "-"), zorder=6))
 
     if text:
         for r in labels.itertuples(index=False):
@@ -133,12 +148,17 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
         handles = [Patch(facecolor=actors["colour"].get(g, "#777777"), edgecolor="#555555",
                          label=str(actors["display_name"].get(g, g))) for g in groups]
         handles += [Patch(facecolor="#888888", alpha=a, label=s) for s, a in STATUS_ALPHA.items()]
+        handles += [Patch(facecolor="none", edgecolor="#555555", hatch="////", linestyle=":",
+                          label="claimed or assessed only"),
+                    Patch(facecolor="#dddddd", edgecolor="#555555", linestyle="--",
+                          label="region named only as a whole")]
         handles += [Line2D([], [], marker="o", ls="", mfc="#dddddd", mec=TYPE_EDGE[t],
                            label=t.replace("_", " ")) for t in ("battle", "attack",
                                                                 "violence_against_civilians",
                                                                 "seizure")]
         handles += [Line2D([], [], color="#555555", lw=2, label="declared movement"),
-                    Line2D([], [], color="#555555", lw=2, ls="--", label="inferred shift")]
+                    Line2D([], [], color="#555555", lw=2, ls="--", label="inferred shift"),
+                    Line2D([], [], color="#555555", lw=2, ls=":", label="route of influence")]
         fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=5.5, frameon=False,
                    bbox_to_anchor=(0.5, 0.015))
         fig.text(0.99, 0.125, ATTRIBUTION.format(source), fontsize=4.8, ha="right", va="top",

@@ -17,11 +17,14 @@ import pandas as pd
 import pyogrio
 
 from . import styles
+from .units import unit_geometries
 
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
-LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", "axes")
+LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", "zones",
+          "axes")
+CONFIDENCE_CLASS = {"corroborated": "corroborated", "reported": "reported"}  # else: claimed
 DATE_COLUMNS = ("date_start", "date_end", "period_start", "period_end")
-INTEGER_COLUMNS = ("fatalities", "line", "n_events", "level", "population")
+INTEGER_COLUMNS = ("fatalities", "line", "n_events", "level", "population", "age_days")
 
 
 def _dates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -52,9 +55,19 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
                                     "parent_id", "vintage", "geometry"]],
                              geometry="geometry", crs="EPSG:4326")
     pres = _dates(tables["presence"])
-    pres["category"] = pres["group"].astype(str) + ":" + pres["status"].astype(str)
-    pres = admin[["unit_id", "geometry"]].merge(pres, on="unit_id", how="right")
+    pres["category"] = category(pres)
+    shapes = unit_geometries(geodata, pd.concat([tables["presence"]["unit_id"],
+                                                 tables["zones"]["unit_id"]]))
+    pres.insert(1, "unit_name", pres["unit_id"].map(shapes.set_index("unit_id")["name"]))
+    pres = shapes[["unit_id", "geometry"]].merge(pres, on="unit_id", how="right")
     pres = gpd.GeoDataFrame(pres, geometry="geometry", crs="EPSG:4326")
+    pres["date_uncertain"] = pres["date_uncertain"].astype(str).eq("True")
+    zones = _dates(tables["zones"])
+    zones["category"] = zones["zone"].astype(str) + ":" + zones["holder"].astype(str)
+    zones.insert(1, "unit_name", zones["unit_id"].map(shapes.set_index("unit_id")["name"]))
+    zones = gpd.GeoDataFrame(shapes[["unit_id", "geometry"]].merge(zones, on="unit_id",
+                                                                   how="right"),
+                             geometry="geometry", crs="EPSG:4326")
     axes = gpd.GeoDataFrame(_dates(tables["axes"]), geometry="geometry", crs="EPSG:4326")
     used = set(tables["events"].get("place_id", [])) | set(tables["claims"].get("place_id", []))
     pl = places[places["latitude"].notna()].copy()
@@ -62,7 +75,7 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
     pl = _points(pl.drop(columns=["admin1_name"]))
     countries = geodata.countries[["country", "name", "extent", "geometry"]]
     out = {"places": pl, "admin_units": admin, "countries": countries, "events": ev,
-           "claims": cl, "presence": pres, "axes": axes}
+           "claims": cl, "presence": pres, "zones": zones, "axes": axes}
     for frame in out.values():
         for col in INTEGER_COLUMNS:
             if col in frame:
@@ -76,12 +89,20 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
     return out
 
 
+def category(pres: pd.DataFrame) -> pd.Series:
+    """``group:status:confidence`` where confidence is corroborated, reported or claimed
+    (claimed or assessed only), the key of the presence style."""
+    conf = pres["confidence"].astype(str).map(CONFIDENCE_CLASS).fillna("claimed")
+    return pres["group"].astype(str) + ":" + pres["status"].astype(str) + ":" + conf
+
+
 def style_rows(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame) -> pd.DataFrame:
     pres, ev, ax = frames["presence"], frames["events"], frames["axes"]
     groups_p = sorted(set(pres["group"]))
     statuses = ["present", "contested", "dominant", "control"]
     qml = {
         "presence": styles.presence_qml(actors, groups_p, statuses),
+        "zones": styles.zones_qml(actors, sorted(set(frames["zones"]["category"]))),
         "events": styles.events_qml(actors, sorted(set(ev["actor"]) - {""})),
         "claims": styles.events_qml(actors, sorted(set(frames["claims"]["actor"]) - {""})),
         "axes": styles.axes_qml(actors, sorted(set(ax["group"]) - {""})),
@@ -112,7 +133,7 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
             opts = {"VERSION": "1.3"} if first else {}
             pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", use_arrow=True,
                                     promote_to_multi=name in ("admin_units", "presence",
-                                                              "countries"),
+                                                              "zones", "countries"),
                                     append=not first, **opts)
             first = False
         pyogrio.write_dataframe(style_rows(frames, actors), tmp, layer="layer_styles",

@@ -53,9 +53,9 @@ PRESENCE_COLUMNS = ["unit_id", "unit_level", "spatial", "period", "period_start"
                     "group", "side", "activity", "score", "share", "status", "basis",
                     "confidence", "label", "age_days", "last_evidence", "date_uncertain",
                     "n_events", "area_present", "area_contested", "area_dominant",
-                    "area_control", "evidence_events", "evidence_claims"]
+                    "area_control", "stability", "evidence_events", "evidence_claims"]
 ZONE_COLUMNS = ["unit_id", "unit_level", "period", "period_start", "period_end", "zone",
-                "holder", "holder_status", "basis", "contenders"]
+                "holder", "holder_status", "basis", "contenders", "stability"]
 
 
 @dataclass(frozen=True)
@@ -595,6 +595,7 @@ def rows_frame(*, unit_id, unit_level, spatial, periods, pidx, group, actors, ac
     })
     for name in ("present", "contested", "dominant", "control"):
         out[f"area_{name}"] = np.nan if area is None else np.round(area[name], 4)
+    out["stability"] = np.nan  # filled by sahelmap.sensitivity
     out["evidence_events"] = evidence_events
     out["evidence_claims"] = evidence_claims
     return out[PRESENCE_COLUMNS]
@@ -625,4 +626,5 @@ def zone_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray,
         "holder_status": np.where(has, np.asarray(STATUSES, dtype=object)[hs], ""),
         "basis": np.where(has, np.asarray(BASES, dtype=object)[hb], ""),
         "contenders": np.where(z["zone"].to_numpy() == "contested", cont, ""),
+        "stability": np.nan,
     })[ZONE_COLUMNS]

@@ -20,9 +20,9 @@ from .geodata import Geodata
 from .join import join_admin, locate_units
 from .merge import link_duplicates
 from .periods import make_periods, windows
-from .grid import Grid
 from .presence import PresenceSettings, places_for, presence_tables
 from .records import Records
+from .sensitivity import sensitivity as stability
 from .settings import SUPPORTS
 
 
@@ -160,36 +160,35 @@ def unit_points(places: pd.DataFrame) -> pd.DataFrame:
                          "latitude": admin["latitude"]}).reset_index(drop=True)
 
 
-def unit_geometries(geodata: Geodata, ids, cell_km: float = 25.0) -> gpd.GeoDataFrame:
-    """Polygons of the given unit ids: admin units, and grid cells (``h<km>:q:r``)."""
-    ids = pd.Series(pd.unique(pd.Series(list(ids), dtype=object)), dtype=object)
-    grid = Grid(cell_km)
-    is_cell, q, r = grid.parse(ids)
-    units = pd.concat([geodata.admin1, geodata.admin2], ignore_index=True)
-    units = units[units["unit_id"].isin(set(ids[~is_cell]))]
-    cells = gpd.GeoDataFrame({"unit_id": ids[is_cell].to_numpy(), "name": ids[is_cell].to_numpy(),
-                              "country": ""}, geometry=grid.polygons(q[is_cell], r[is_cell]),
-                             crs="EPSG:4326")
-    admin = gpd.GeoDataFrame(units[["unit_id", "name", "country", "geometry"]],
-                             geometry="geometry", crs="EPSG:4326")
-    out = pd.concat([admin, cells], ignore_index=True)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
-
-
 def analyse(located: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataFrame, *,
             presence_settings: PresenceSettings | None = None,
             axes_settings: AxesSettings | None = None,
-            period_spec: PeriodSpec | None = None) -> dict[str, pd.DataFrame]:
-    """Periods, presence and axes from located records."""
+            period_spec: PeriodSpec | None = None, sensitivity: bool = False,
+            progress=None) -> dict[str, pd.DataFrame]:
+    """Periods, presence (with zones) and axes from located records.
+
+    ``sensitivity``: rerun presence over the parameter ranges of
+    :mod:`sahelmap.sensitivity` and add each row's ``stability`` (and ``runs``).
+    """
     ps = presence_settings or PresenceSettings()
     spec = period_spec or PeriodSpec()
     periods = make_period_table(spec, located)
     events = located["events"]
     if "duplicate_of" in events:  # an event two datasets report counts once
         events = events[events["duplicate_of"].fillna("") == ""]
+    grid_places = places_for(geodata.admin1, geodata.admin2, ps.cell_km)
     tables = presence_tables(events, located["claims"], periods, geodata.actors, ps,
-                             places=places_for(geodata.admin1, geodata.admin2, ps.cell_km))
+                             places=grid_places)
+    runs = None
+    if sensitivity:
+        out = stability(events, located["claims"], periods, geodata.actors, ps,
+                        places=grid_places, base=tables, progress=progress)
+        tables = {**tables, "presence": out["presence"], "zones": out["zones"]}
+        runs = out["runs"]
     moves = endpoint_units(located["movements"], ps, geodata)
     ax = axes(moves, tables["activity"], periods, unit_points(places), axes_settings)
-    return {"periods": periods, "presence": tables["presence"], "zones": tables["zones"],
-            "axes": ax}
+    result = {"periods": periods, "presence": tables["presence"], "zones": tables["zones"],
+              "axes": ax}
+    if runs is not None:
+        result["runs"] = runs
+    return result

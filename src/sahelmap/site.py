@@ -15,12 +15,15 @@ import pandas as pd
 
 from . import webmap
 from .geodata import Geodata
+from .units import unit_geometries
 
 STATIC = Path(__file__).resolve().parent / "static"
 DOWNLOADS = [("events.csv", "events, located and joined to admin units"),
              ("claims.csv", "presence claims, located"),
              ("movements.csv", "declared movements with both ends located"),
-             ("presence.csv", "presence per unit, period and group, with evidence ids"),
+             ("presence.csv", "presence per place, period and group: status, basis, confidence, "
+                              "age of the evidence, and the evidence ids"),
+             ("zones.csv", "one verdict per place and period: the zone of control and who holds it"),
              ("axes.geojson", "axes of reinforcement, declared and inferred"),
              ("geocode_report.csv", "names that could not be placed, and rejected rows"),
              ("sahelmap.gpkg", "everything as a QGIS-ready GeoPackage")]
@@ -98,17 +101,23 @@ def _body(info: dict, out: Path, page_sizes: dict[str, int]) -> str:
     sources = "".join(f"<li>{e(s)}</li>" for s in info["sources"])
     return f"""<div class="sm-main">
 <h2 id="how">How to read this map</h2>
-<p>Coloured areas show where each group is present in the chosen period, from its recent
-activity and from claims: pale for <em>present</em>, dashed for <em>contested</em> (two sides
-active), darker for <em>dominant</em>, darkest for <em>control</em>, which only a claim can
-establish. An outline of dots means a claim alone supports the status. Circles are events: the
-fill is the group, the size the fatalities, the outline colour the type; a pale fill means the
-date is known only to a week, month or range; a large hollow ring means the place is known only
-to a region; a thin dotted outline means the record is a party's claim or an analyst's
-assessment. Arrows are axes of reinforcement: solid for movements a source declares, dashed for
-shifts inferred from activity. Click anything for its evidence. Records located only to a country
-are counted but not drawn. The <a href="method.html">method</a> explains the rules and their
-limits.</p>
+<p>Coloured hexagons (25 km cells) show where each group is present in the chosen period,
+from the records around them: a record supports the place it names and its surroundings, fading
+with distance. Fill depth is the status: pale for <em>present</em>, a dashed outline for
+<em>contested</em> (two sides active), darker for <em>dominant</em>, darkest for
+<em>control</em>, which only a claim can establish. The outline says what the status rests on: thick
+for corroborated evidence, thin for reported, dotted with a hatched fill for claimed or assessed
+only; the popup says it in words, e.g. <em>control (claimed)</em> or <em>present (claimed, 2 months
+old)</em>. A region or province whose records name it only as a whole is drawn pale with long
+dashes under the cells. The layer <em>Zone of control</em> gives one verdict per place (state
+control, leaning to the state, contested, leaning to the insurgents, insurgent control). Circles
+are events: the fill is the group, the size the fatalities, the outline colour the type; a pale
+fill means the date is known only to a week, month or range; a large hollow ring means the place
+is known only to a region; a thin dotted outline means the record is a party's claim or an
+analyst's assessment. Arrows are axes of reinforcement: solid for movements a source declares,
+dashed for shifts inferred from activity; dotted lines are routes a source says a group
+influences. Click anything for its evidence. Records located only to a country are counted but
+not drawn. The <a href="method.html">method</a> explains the rules and their limits.</p>
 <h2 id="periods">Periods</h2>
 <ul class="sm-periods">{periods}</ul>
 <h2 id="downloads">Downloads</h2>
@@ -145,7 +154,10 @@ def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.Dat
                                                     tables.get("datasets"))])
     groups = sorted(set(presence.loc[presence["status"] != "none", "group"]))
     put("assets/site.js", _js("setSite", info))
-    put("assets/units.js", _js("setUnits", webmap.units_data(geodata.admin1, geodata.admin2)))
+    cells = unit_geometries(geodata, presence["unit_id"])
+    cells = cells[cells["unit_id"].str.startswith("h")]
+    put("assets/units.js", _js("setUnits", webmap.units_data(geodata.admin1, geodata.admin2,
+                                                             cells)))
     labels = webmap.label_places(places, events, claims, movements)
     put("assets/basemap.js", _js("setBasemap", webmap.basemap_data(
         geodata.countries, geodata.admin1, geodata.admin2, labels)))
@@ -154,7 +166,8 @@ def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.Dat
     for i, period in enumerate(periods.itertuples(index=False)):
         row = pd.Series(period._asdict())
         label = str(row["period"])
-        data = webmap.period_data(row, events, presence, axes, max_points=max_points,
+        data = webmap.period_data(row, events, presence, axes, zones=tables.get("zones"),
+                                  max_points=max_points,
                                   countries=geodata.countries)
         put(f"data/{label}.js", _js("addPeriod", data))
         page = webmap.period_page(label, info, groups, tiles=tiles, fit=fit)

@@ -24,12 +24,18 @@ def _props(**props) -> str:
     return "".join(f'<prop k={quoteattr(k)} v={quoteattr(str(v))}/>' for k, v in props.items())
 
 
-def _fill(name: str, colour: str, alpha: float, dashed: bool = False) -> str:
+def _fill(name: str, colour: str, alpha: float, dashed: bool = False,
+          confidence: str = "reported") -> str:
+    """A fill: depth by status; outline by confidence (thick for corroborated, thin for
+    reported, dotted over a hatched fill for claimed or assessed only), dashed if contested."""
+    claimed = confidence == "claimed"
+    outline = "dash" if dashed else ("dot" if claimed else "solid")
     return (f'<symbol type="fill" name={quoteattr(name)} alpha="1" clip_to_extent="1" force_rhr="0">'
             f'<layer class="SimpleFill" enabled="1" locked="0" pass="0">'
-            + _props(color=_rgb(colour, alpha), outline_color=_rgb(colour),
-                     outline_style="dash" if dashed else "solid", outline_width="0.4",
-                     outline_width_unit="MM", style="solid")
+            + _props(color=_rgb(colour, min(1.0, alpha * 2) if claimed else alpha),
+                     outline_color=_rgb(colour), outline_style=outline,
+                     outline_width="0.8" if confidence == "corroborated" else "0.4",
+                     outline_width_unit="MM", style="b_diagonal" if claimed else "solid")
             + "</layer></symbol>")
 
 
@@ -87,8 +93,15 @@ def temporal(start: str, end: str) -> str:
             "<fixedRange><start></start><end></end></fixedRange></temporal>")
 
 
+CONFIDENCE_CLASSES = ("corroborated", "reported", "claimed")
+ZONE_COLOURS = {"state_control": ("#2b5c8a", 0.6), "state_leaning": ("#2b5c8a", 0.3),
+                "contested": ("#7b3294", 0.35), "insurgent_leaning": (None, 0.3),
+                "insurgent_control": (None, 0.6)}
+
+
 def presence_qml(actors: pd.DataFrame, groups: list[str], statuses: list[str]) -> str:
-    """Categorised by ``category`` = group:status, with the group's colour and the status's depth."""
+    """Categorised by ``category`` = group:status:confidence, with the group's colour, the
+    status's depth and the confidence's outline (see :func:`_fill`)."""
     colour = actors.set_index("actor_id")["colour"]
     names = actors.set_index("actor_id")["display_name"]
     cats, syms = [], []
@@ -97,11 +110,30 @@ def presence_qml(actors: pd.DataFrame, groups: list[str], statuses: list[str]) -
         for s in statuses:
             if s == "none":
                 continue
-            cats.append(f'<category render="true" symbol="{i}" value={quoteattr(f"{g}:{s}")} '
-                        f'label={quoteattr(f"{names.get(g, g)}: {s}")}/>')
-            syms.append(_fill(str(i), colour.get(g, "#777777"), STATUS_ALPHA.get(s, 0.3),
-                              dashed=(s == "contested")))
-            i += 1
+            for c in CONFIDENCE_CLASSES:
+                text = f"{names.get(g, g)}: {s} ({c}{' or assessed only' if c == 'claimed' else ''})"
+                cats.append(f'<category render="true" symbol="{i}" value={quoteattr(f"{g}:{s}:{c}")} '
+                            f'label={quoteattr(text)}/>')
+                syms.append(_fill(str(i), colour.get(g, "#777777"), STATUS_ALPHA.get(s, 0.3),
+                                  dashed=(s == "contested"), confidence=c))
+                i += 1
+    return _qml(temporal("period_start", "period_end") + _categorized("category", cats, syms))
+
+
+def zones_qml(actors: pd.DataFrame, categories: list[str]) -> str:
+    """Categorised by ``category`` = zone:holder: blue for the state, purple for contested,
+    the holder's colour for insurgent zones; darker for control."""
+    colour = actors.set_index("actor_id")["colour"]
+    names = actors.set_index("actor_id")["display_name"]
+    cats, syms = [], []
+    for i, value in enumerate(c for c in categories if not c.startswith("none:")):
+        zone, _, holder = value.partition(":")
+        base, alpha = ZONE_COLOURS.get(zone, ("#777777", 0.3))
+        fill = base or colour.get(holder, "#777777")
+        label = zone.replace("_", " ") + (f" ({names.get(holder, holder)})" if holder else "")
+        cats.append(f'<category render="true" symbol="{i}" value={quoteattr(value)} '
+                    f'label={quoteattr(label)}/>')
+        syms.append(_fill(str(i), fill, alpha, dashed=(zone == "contested")))
     return _qml(temporal("period_start", "period_end") + _categorized("category", cats, syms))
 
 

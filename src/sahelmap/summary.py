@@ -330,6 +330,7 @@ def _zone_frame(zones, u, g, p, status, basis, unit_names, level_name, groups, p
         "holder_status": np.where(has, np.asarray(STATUSES, dtype=object)[status[li]], ""),
         "basis": np.where(has, np.asarray(BASES, dtype=object)[basis[li]], ""),
         "contenders": np.where(zones["zone"].to_numpy() == "contested", cont, ""),
+        "stability": np.nan,
     })[ZONE_COLUMNS]
 
 

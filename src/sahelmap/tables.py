@@ -29,8 +29,9 @@ def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
             out[name][col] = pd.to_numeric(out[name][col], errors="coerce")
     out["events"]["fatalities"] = pd.to_numeric(out["events"]["fatalities"], errors="coerce")
     for col in ("activity", "score", "share", "area_present", "area_contested", "area_dominant",
-                "area_control"):
+                "area_control", "stability"):
         out["presence"][col] = pd.to_numeric(out["presence"][col], errors="coerce")
+    out["zones"]["stability"] = pd.to_numeric(out["zones"]["stability"], errors="coerce")
     for col in ("age_days", "n_events"):
         out["presence"][col] = pd.to_numeric(out["presence"][col]).astype("int64")
     out["presence"]["date_uncertain"] = out["presence"]["date_uncertain"] == "True"

@@ -153,8 +153,71 @@ def display_lines(axes: pd.DataFrame, countries=None) -> list:
     return out
 
 
+PRESENCE_FIELDS = ["unit_id", "unit_level", "spatial", "group", "status", "label", "basis",
+                   "confidence", "age_days", "last_evidence", "date_uncertain", "area_present",
+                   "area_contested", "area_dominant", "area_control", "evidence_events",
+                   "evidence_claims"]
+
+
+EVIDENCE_SHOWN = 6  # ids per popup; presence.csv lists them all
+
+
+def columnar(rows: list[dict]) -> dict:
+    """Rows as one list per field (the page's script turns them back into rows): the
+    field names are written once, not once per row."""
+    keys = sorted({k for r in rows for k in r})
+    return {"columns": {k: [r.get(k) for r in rows] for k in keys}, "n": len(rows)}
+
+
+def _capped(ids) -> tuple[str, int]:
+    """The first ids of a '|'-joined list and how many there are in all."""
+    if ids is None or (isinstance(ids, float) and np.isnan(ids)) or ids == "":
+        return "", 0
+    parts = str(ids).split("|")
+    return "|".join(parts[:EVIDENCE_SHOWN]), len(parts)
+
+
+def presence_rows(pr: pd.DataFrame, label: str) -> list[dict]:
+    """A period's presence rows as the page draws them (status none left out). Popups
+    show the first :data:`EVIDENCE_SHOWN` evidence ids of a row and the count."""
+    pr = pr[pr["status"].astype(str) != "none"].sort_values(["unit_id", "group"])
+    rows = []
+    stability = pr["stability"] if "stability" in pr else pd.Series(np.nan, index=pr.index)
+    for r, st in zip(pr.itertuples(index=False), stability):
+        ev, n_ev = _capped(r.evidence_events)
+        cl, n_cl = _capped(r.evidence_claims)
+        d = {"unit_id": str(r.unit_id), "unit_level": str(r.unit_level),
+             "spatial": str(r.spatial), "group": str(r.group), "status": str(r.status),
+             "label": str(r.label), "basis": str(r.basis), "confidence": str(r.confidence),
+             "score": _num(r.score, 3), "share": _num(r.share, 3),
+             "age_days": int(r.age_days), "last_evidence": "" if pd.isna(r.last_evidence)
+             else str(r.last_evidence), "date_uncertain": bool(r.date_uncertain),
+             "evidence_events": ev, "n_evidence_events": n_ev,
+             "evidence_claims": cl, "n_evidence_claims": n_cl, "stability": _num(st, 3)}
+        if r.unit_level != "cell":
+            for k in ("present", "contested", "dominant", "control"):
+                d[f"area_{k}"] = _num(getattr(r, f"area_{k}"), 4)
+        rows.append(d)
+    return rows
+
+
+def zone_rows(zr: pd.DataFrame) -> list[dict]:
+    """A period's verdicts (zones of control) as the page draws them."""
+    zr = zr[zr["zone"].astype(str) != "none"].sort_values("unit_id")
+    stability = zr["stability"] if "stability" in zr else pd.Series(np.nan, index=zr.index)
+    return [{"unit_id": str(r.unit_id), "zone": str(r.zone), "holder": _s(r.holder),
+             "holder_status": _s(r.holder_status), "basis": _s(r.basis),
+             "contenders": _s(r.contenders), "stability": _num(st, 3)}
+            for r, st in zip(zr.itertuples(index=False), stability)]
+
+
+def _s(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
 def period_data(period: pd.Series, events: pd.DataFrame, presence: pd.DataFrame,
-                axes: pd.DataFrame, *, max_points: int = 2000, countries=None) -> dict:
+                axes: pd.DataFrame, *, zones: pd.DataFrame | None = None,
+                max_points: int = 2000, countries=None) -> dict:
     """Everything a page draws for one period, as plain JSON-ready values."""
     label = str(period["period"])
     start, end = str(period["period_start"]), str(period["period_end"])
@@ -188,12 +251,8 @@ def period_data(period: pd.Series, events: pd.DataFrame, presence: pd.DataFrame,
         d["lon"], d["lat"], d["count"] = float(d["lon"]), float(d["lat"]), int(d["count"])
         records.append(d)
 
-    pr = presence[presence["period"].astype(str) == label]
-    pres = [{"unit_id": str(r.unit_id), "group": str(r.group), "status": str(r.status),
-             "score": _num(r.score, 4), "share": _num(r.share, 4), "basis": str(r.basis),
-             "period": label, "evidence_events": "" if pd.isna(r.evidence_events) else str(r.evidence_events),
-             "evidence_claims": "" if pd.isna(r.evidence_claims) else str(r.evidence_claims)}
-            for r in pr.sort_values(["unit_id", "group"]).itertuples(index=False)]
+    pres = presence_rows(presence[presence["period"].astype(str) == label], label)
+    zone_list = [] if zones is None else zone_rows(zones[zones["period"].astype(str) == label])
 
     ax = axes[axes["period"].astype(str) == label].sort_values(["kind", "axis_id"])
     lines = display_lines(ax, countries)
@@ -215,7 +274,7 @@ def period_data(period: pd.Series, events: pd.DataFrame, presence: pd.DataFrame,
                     "line": line, "head": head, "width": float(round(width, 1))})
     return {"period": label, "start": start, "end": end, "events": records,
             "n_events": n_all, "aggregated": aggregated, "unmapped": unmapped,
-            "presence": pres, "axes": axl}
+            "presence": columnar(pres), "zones": columnar(zone_list), "axes": axl}
 
 
 DATASET_CREDITS = {
@@ -256,13 +315,19 @@ def _simplified(gdf, tolerance: float) -> list:
             shapely.coverage_simplify(np.asarray(gdf.geometry.values, dtype=object), tolerance)]
 
 
-def units_data(admin1, admin2, tolerance: float = 0.01) -> dict:
-    """Simplified unit polygons keyed by id; shared borders stay identical."""
+def units_data(admin1, admin2, cells=None, tolerance: float = 0.01) -> dict:
+    """Simplified unit polygons keyed by id (shared borders stay identical), and the
+    hexagon of every grid cell the presence table names (``cells``: a GeoDataFrame
+    with ``unit_id``, ``name`` and ``geometry``)."""
     feats = {}
     for layer in (admin1, admin2):
         for uid, name, geom in zip(layer["unit_id"], layer["name"], _simplified(layer, tolerance)):
             feats[str(uid)] = {"name": str(name),
                                "geometry": json.loads(shapely.to_geojson(geom))}
+    if cells is not None:
+        for uid, name, geom in zip(cells["unit_id"], cells["name"], cells.geometry.values):
+            feats[str(uid)] = {"name": str(name), "geometry": json.loads(
+                shapely.to_geojson(shapely.set_precision(geom, 1e-5)))}
     return {"features": feats}
 
 
@@ -429,6 +494,7 @@ def _map(groups: list[str], attribution: str, tiles: bool, height: str = "100%",
     for g in groups:
         # Leaflet's layer control shows names as HTML: escape them
         DataLayer(f"Presence: {html.escape(names.get(g, g))}", "presenceLayer", g).add_to(m)
+    DataLayer("Zone of control (one verdict per place)", "zonesLayer", show=False).add_to(m)
     DataLayer("Axes of reinforcement", "axesLayer").add_to(m)
     DataLayer("Events", "eventsLayer").add_to(m)
     return m

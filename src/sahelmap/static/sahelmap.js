@@ -15,7 +15,24 @@
   S.setSite = function (site) { S.site = site; };
   S.setUnits = function (units) { S.units = units; };
   S.setBasemap = function (basemap) { S.basemap = basemap; };
-  S.addPeriod = function (data) { S.periods[data.period] = data; };
+  /* Tables written column by column (presence, zones) become lists of rows. */
+  function rows(table) {
+    if (!table || !table.columns) { return table || []; }
+    var out = [], keys = Object.keys(table.columns);
+    for (var i = 0; i < table.n; i++) {
+      var r = {};
+      keys.forEach(function (k) { r[k] = table.columns[k][i]; });
+      out.push(r);
+    }
+    return out;
+  }
+  S.rows = rows;
+  S.addPeriod = function (data) {
+    data.presence = rows(data.presence);
+    data.zones = rows(data.zones);
+    data.presence.forEach(function (r) { r.period = data.period; });
+    S.periods[data.period] = data;
+  };
 
   S.actor = function (id) {
     return (S.site && S.site.actors[id]) || {name: id || "unknown", colour: "#777777", kind: ""};
@@ -40,6 +57,7 @@
   function table(rows) { return "<table class=\"sm-popup\">" + rows.join("") + "</table>"; }
 
   S.drawBasemap = function (map) {
+    S.map = map;
     var b = S.basemap;
     if (!b) { return; }
     map.createPane("sm-basemap"); map.getPane("sm-basemap").style.zIndex = 250;
@@ -60,13 +78,52 @@
 
   function unitFeature(id) { return S.units && S.units.features[id]; }
 
-  function presencePopup(r, unitName) {
+  var ZONE_TEXT = {state_control: "state control", state_leaning: "contested, leaning to the state",
+    contested: "contested", insurgent_leaning: "contested, leaning to the insurgents",
+    insurgent_control: "insurgent control"};
+  S.ZONE_TEXT = ZONE_TEXT;
+
+  function listed(ids, n, none) {
+    if (!ids) { return none; }
+    var shown = ids.split("|").length;
+    return ids + (n > shown ? " … and " + (n - shown) + " more (presence.csv lists all)" : "");
+  }
+
+  function pct(x) { return x === null || x === undefined ? "" : Math.round(x * 100) + "%"; }
+
+  function presencePopup(r, unitName, zone) {
     var a = S.actor(r.group);
-    return "<h4>" + S.esc(a.name) + " in " + S.esc(unitName) + "</h4>" + table([
-      row("period", r.period), row("status", r.status), row("score", r.score.toFixed(2)),
-      row("share of activity", Math.round(r.share * 100) + "%"), row("basis", r.basis),
-      row("events", r.evidence_events || "none in this period"),
-      row("claims", r.evidence_claims || "none")]);
+    var rows = [row("period", r.period), row("status", r.label),
+      row("confidence of the best evidence", r.confidence || "none")];
+    if (r.spatial === "area") {
+      rows.push(row("located", "only to this " + (r.unit_level === "admin2" ? "province" : "region") +
+        ": it shows presence somewhere in it, at most"));
+    }
+    if (r.area_present !== null && r.area_present !== undefined) {
+      rows.push(row("share of the unit's area", "present " + pct(r.area_present) + ", contested " +
+        pct(r.area_contested) + ", dominant " + pct(r.area_dominant) + ", control " + pct(r.area_control)));
+    }
+    rows.push(row("latest evidence", r.last_evidence ? r.last_evidence + " (" + r.age_days + " days before the period ends)" : "none"));
+    if (r.date_uncertain) { rows.push(row("dates", "rests on a record whose date is uncertain (a range)")); }
+    if (r.stability !== null && r.stability !== undefined) {
+      rows.push(row("sensitivity", "status holds in " + pct(r.stability) + " of the parameter runs"));
+    }
+    if (zone) {
+      rows.push(row("verdict for the place", (ZONE_TEXT[zone.zone] || zone.zone) +
+        (zone.holder ? " (" + S.actor(zone.holder).name + ")" : "") +
+        (zone.contenders ? " (" + zone.contenders.split("|").map(function (g) { return S.actor(g).name; }).join(", ") + ")" : "")));
+    }
+    rows.push(row("score", r.score.toFixed(2)), row("share of activity", pct(r.share)),
+      row("events", listed(r.evidence_events, r.n_evidence_events, "none in this period")),
+      row("claims", listed(r.evidence_claims, r.n_evidence_claims, "none")));
+    return "<h4>" + S.esc(a.name) + " in " + S.esc(unitName) + "</h4>" + table(rows);
+  }
+
+  function zonePopup(z, unitName) {
+    return "<h4>" + S.esc(ZONE_TEXT[z.zone] || z.zone) + ": " + S.esc(unitName) + "</h4>" + table([
+      row("held by", z.holder ? S.actor(z.holder).name + " (" + z.holder_status + ", " + z.basis + ")" : "nobody"),
+      row("contested by", z.contenders ? z.contenders.split("|").map(function (g) { return S.actor(g).name; }).join(", ") : ""),
+      row("sensitivity", z.stability === null || z.stability === undefined ? "" : "holds in " + pct(z.stability) + " of the parameter runs")]);
   }
 
   function eventPopup(e) {
@@ -86,7 +143,8 @@
 
   function axisPopup(x) {
     var a = S.actor(x.group);
-    return "<h4>" + S.esc(x.kind === "inferred" ? "Inferred shift" : "Declared movement") + ": " +
+    var title = {inferred: "Inferred shift", influence: "Route of influence"}[x.kind] || "Declared movement";
+    return "<h4>" + S.esc(title) + ": " +
       S.esc(a.name) + "</h4>" + table([
       row("from", x.origin + " (" + x.origin_precision + ")"),
       row("to", x.destination + " (" + x.destination_precision + ")"),
@@ -105,18 +163,94 @@
   S.presenceLayer = function (group) { return register("presence", group); };
   S.eventsLayer = function () { return register("events", null); };
   S.axesLayer = function () { return register("axes", null); };
+  S.zonesLayer = function () { return register("zones", null); };
+
+  /* Fill depth: the status. Outline: what the evidence rests on (thick solid: a
+     corroborated record; thin solid: reported; dotted, with a hatched fill: claimed or
+     assessed only). Dashed outline: contested. A unit whose records are located only
+     to it (region-level) is drawn pale with a long-dashed outline, under the cells. */
+  var CONF_STROKE = {corroborated: 3, reported: 1.5, assessed: 1, claimed: 1};
+  var RANK = {present: 1, contested: 2, dominant: 3, control: 4};
+  S.drawn = [];
+  function claimedOnly(r) { return r.confidence === "claimed" || r.confidence === "assessed" || !r.confidence; }
+
+  /* Hatch patterns live in one hidden SVG of the page; any path can fill with them. */
+  var NS = "http://www.w3.org/2000/svg";
+  function hatch(colour) {
+    var id = "sm-hatch-" + String(colour).replace(/[^0-9a-fA-F]/g, "");
+    if (document.getElementById(id)) { return "url(#" + id + ")"; }
+    var defs = document.getElementById("sm-patterns");
+    if (!defs) {
+      var svg = document.createElementNS(NS, "svg");
+      svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+      svg.setAttribute("aria-hidden", "true");
+      svg.style.position = "absolute";
+      defs = document.createElementNS(NS, "defs"); defs.id = "sm-patterns";
+      svg.appendChild(defs); document.body.appendChild(svg);
+    }
+    var ns = NS;
+    var pat = document.createElementNS(ns, "pattern");
+    pat.setAttribute("id", id); pat.setAttribute("patternUnits", "userSpaceOnUse");
+    pat.setAttribute("width", "7"); pat.setAttribute("height", "7");
+    pat.setAttribute("patternTransform", "rotate(45)");
+    var line = document.createElementNS(ns, "line");
+    line.setAttribute("x1", "0"); line.setAttribute("y1", "0"); line.setAttribute("x2", "0"); line.setAttribute("y2", "7");
+    line.setAttribute("stroke", colour); line.setAttribute("stroke-width", "3");
+    pat.appendChild(line); defs.appendChild(pat);
+    return "url(#" + id + ")";
+  }
+
+  function presenceStyle(r, a) {
+    var st = STATUS[r.status] || STATUS.present;
+    var soft = claimedOnly(r), area = r.spatial === "area";
+    var unstable = r.stability !== null && r.stability !== undefined && r.stability < 0.75;
+    var opacity = st.fillOpacity * (area ? 0.5 : 1) * (unstable ? 0.5 : 1);
+    return {color: a.colour, weight: area ? 2 : (CONF_STROKE[r.confidence] || 1),
+      fillColor: soft ? hatch(a.colour) : a.colour, fillOpacity: soft ? Math.min(1, opacity * 2.2) : opacity,
+      dashArray: area ? "12 8" : (r.status === "contested" ? "6 4" : (soft ? "2 4" : null)),
+      className: "sahelmap-presence sm-status-" + r.status + " sm-conf-" + (r.confidence || "none") +
+        (soft ? " sm-claimed-only" : "") + (area ? " sm-area" : "") + (unstable ? " sm-unstable" : "")};
+  }
+
+  function zoneIndex(data) {
+    var out = {};
+    (data.zones || []).forEach(function (z) { out[z.unit_id] = z; });
+    return out;
+  }
 
   function fillPresence(layer, data, group) {
-    data.presence.forEach(function (r) {
-      if (r.group !== group || r.status === "none") { return; }
+    var zones = zoneIndex(data);
+    var shown = data.presence.filter(function (r) { return r.group === group && r.status !== "none"; });
+    // region-level rows first, so cells are drawn over them
+    shown.sort(function (x, y) { return (y.spatial === "area") - (x.spatial === "area"); });
+    shown.forEach(function (r) {
       var f = unitFeature(r.unit_id);
       if (!f) { return; }
-      var a = S.actor(group), st = STATUS[r.status] || STATUS.present;
-      var style = {color: a.colour, fillColor: a.colour, weight: st.weight,
-        fillOpacity: st.fillOpacity, dashArray: r.basis === "claim" ? "2 4" : st.dashArray,
-        className: "sahelmap-presence sm-status-" + r.status};
-      L.geoJSON(f.geometry, {style: style})
-        .bindPopup(presencePopup(r, f.name)).bindTooltip(S.esc(a.name + ": " + r.status + " (" + f.name + ")"))
+      var a = S.actor(group);
+      var shape = L.geoJSON(f.geometry, {style: presenceStyle(r, a)})
+        .bindPopup(presencePopup(r, f.name, zones[r.unit_id]))
+        .bindTooltip(S.esc(a.name + ": " + r.label + " (" + f.name + ")"))
+        .addTo(layer);
+      shape._smRank = (r.spatial === "area" ? 0 : 10) + (RANK[r.status] || 0);
+      S.drawn.push(shape);
+    });
+  }
+
+  var ZONE_STYLE = {state_control: 0.6, state_leaning: 0.3, contested: 0.35,
+    insurgent_leaning: 0.3, insurgent_control: 0.6};
+  var STATE_COLOUR = "#2b5c8a", CONTESTED_COLOUR = "#7b3294";
+
+  function fillZones(layer, data) {
+    (data.zones || []).forEach(function (z) {
+      var f = unitFeature(z.unit_id);
+      if (!f || !ZONE_STYLE[z.zone]) { return; }
+      var colour = z.zone === "contested" ? CONTESTED_COLOUR :
+        (z.zone.indexOf("state") === 0 ? STATE_COLOUR : S.actor(z.holder).colour);
+      L.geoJSON(f.geometry, {style: {color: colour, fillColor: colour, weight: 1,
+        fillOpacity: ZONE_STYLE[z.zone], dashArray: z.zone === "contested" ? "6 4" : null,
+        className: "sahelmap-zone sm-zone-" + z.zone}})
+        .bindPopup(zonePopup(z, f.name))
+        .bindTooltip(S.esc((ZONE_TEXT[z.zone] || z.zone) + " (" + f.name + ")"))
         .addTo(layer);
     });
   }
@@ -143,9 +277,10 @@
   function fillAxes(layer, data) {
     data.axes.forEach(function (x) {
       if (!x.line) { return; }
-      var a = S.actor(x.group), inferred = x.kind === "inferred";
-      var style = {color: a.colour, weight: x.width, opacity: 0.9,
-        dashArray: inferred ? "8 6" : null, className: "sahelmap-axis sm-axis-" + x.kind};
+      var a = S.actor(x.group), inferred = x.kind === "inferred", influence = x.kind === "influence";
+      var style = {color: a.colour, weight: influence ? 3 : x.width, opacity: 0.9,
+        dashArray: inferred ? "8 6" : (influence ? "1 6" : null), lineCap: influence ? "round" : null,
+        className: "sahelmap-axis sm-axis-" + x.kind};
       var latlngs = x.line.map(function (c) { return [c[1], c[0]]; });
       L.polyline(latlngs, style).bindPopup(axisPopup(x)).addTo(layer);
       if (x.head) {
@@ -160,11 +295,21 @@
     var data = S.periods[label];
     if (!data) { return false; }
     S.current = label;
+    S.drawn = [];
     S.layers.forEach(function (l) {
       l.layer.clearLayers();
       if (l.kind === "presence") { fillPresence(l.layer, data, l.key); }
+      else if (l.kind === "zones") { fillZones(l.layer, data); }
       else if (l.kind === "events") { fillEvents(l.layer, data); }
       else { fillAxes(l.layer, data); }
+    });
+    // where groups overlap, the stronger status is drawn on top (cells over regions)
+    S.drawn.sort(function (x, y) { return x._smRank - y._smRank; });
+    S.drawn.forEach(function (shape) { if (S.map && S.map.hasLayer(shape)) { shape.bringToFront(); } });
+    S.layers.forEach(function (l) {  // axes and events stay above the areas
+      if ((l.kind === "axes" || l.kind === "events") && S.map && S.map.hasLayer(l.layer)) {
+        l.layer.eachLayer(function (x) { if (x.bringToFront) { x.bringToFront(); } });
+      }
     });
     var title = document.getElementById("sm-title-period");
     if (title) {
@@ -225,14 +370,20 @@
         var a = S.actor(g);
         html += "<div><span class=\"sm-swatch\" style=\"background:" + S.esc(a.colour) + "\"></span>" + S.esc(a.name) + "</div>";
       });
-      html += "<strong>Status (fill)</strong><div class=\"sm-status-key\">light: present; dashed: contested; " +
-        "medium: dominant; dark: control (claims only); dotted outline: from a claim alone</div>";
+      html += "<strong>Presence</strong><div class=\"sm-status-key\">fill depth: present (light), contested " +
+        "(dashed outline), dominant (medium), control (dark; only a claim establishes it). Outline: thick " +
+        "solid, corroborated evidence; thin solid, reported; dotted with hatching, claimed or assessed only. " +
+        "Pale with long dashes: a region or province its records name only as a whole. Faded: the status " +
+        "changes under the sensitivity runs. Hexagons are 25 km cells around the places the records name.</div>";
+      html += "<strong>Zone of control</strong><div>one verdict per place (layer off by default): blue, state " +
+        "control (dark) or leaning to the state (light); purple, contested; the group's colour, leaning to " +
+        "it (light) or its control (dark)</div>";
       html += "<strong>Events</strong><div>size: fatalities; outline colour: type " +
         "(black battle, grey attack, red violence against civilians, gold seizure/base); " +
         "solid fill: exact date, pale fill: week/month/range; large hollow dashed ring: located to a region; " +
         "thin dotted outline: claimed or assessed</div>";
       html += "<strong>Axes</strong><div>solid arrow: declared movement (width: stated size); " +
-        "dashed arrow: shift inferred from activity</div>";
+        "dashed arrow: shift inferred from activity; dotted line: a route a source says is under the group's influence</div>";
       div.innerHTML = html;
       L.DomEvent.disableClickPropagation(div);
       return div;

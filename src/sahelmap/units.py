@@ -1,0 +1,53 @@
+"""The polygons and names of the places presence is reported on: admin units, and
+the hexagon cells of the grid (named after the admin units that hold them).
+
+Shared by the writers (site, GeoPackage, figures) and the CLI; pure functions.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ._errors import InputError
+from .geodata import Geodata
+from .grid import Grid
+from .join import locate_units
+
+
+def cell_size(ids) -> float | None:
+    """The cell size (km) of the grid cell ids among ``ids`` (``h25:q:r`` → 25), or None."""
+    prefixes = pd.Series(list(ids), dtype=object).astype(str).str.extract(
+        r"^h(\d+(?:\.\d+)?):-?\d+:-?\d+$")[0].dropna().unique()
+    if len(prefixes) > 1:
+        raise InputError(f"the tables mix grid cells of {', '.join(sorted(prefixes))} km; "
+                         "rebuild them with one cell size")
+    return float(prefixes[0]) if len(prefixes) else None
+
+
+def unit_geometries(geodata: Geodata, ids) -> gpd.GeoDataFrame:
+    """Polygons and names of the given unit ids: admin units, and grid cells (``h<km>:q:r``,
+    named after the admin units holding their centre)."""
+    ids = pd.Series(pd.unique(pd.Series(list(ids), dtype=object)), dtype=object)
+    km = cell_size(ids)
+    units = pd.concat([geodata.admin1, geodata.admin2], ignore_index=True)
+    admin = gpd.GeoDataFrame(units[units["unit_id"].isin(set(ids))][
+        ["unit_id", "name", "country", "geometry"]], geometry="geometry", crs="EPSG:4326")
+    if km is None:
+        return admin.reset_index(drop=True)
+    grid = Grid(km)
+    is_cell, q, r = grid.parse(ids)
+    q, r = q[is_cell], r[is_cell]
+    lon, lat = grid.unproject(*grid.centre(q, r))
+    where = locate_units(lon, lat, geodata.admin1, geodata.admin2)
+    n1 = where["admin1_id"].map(geodata.admin1.set_index("unit_id")["name"]).fillna("")
+    n2 = where["admin2_id"].map(geodata.admin2.set_index("unit_id")["name"]).fillna("")
+    label = (n2 + ", " + n1).str.strip(", ")
+    names = np.where(label != "", label + " (cell " + ids[is_cell].to_numpy() + ")",
+                     "cell " + ids[is_cell].to_numpy())
+    cells = gpd.GeoDataFrame({"unit_id": ids[is_cell].to_numpy(), "name": names,
+                              "country": where["admin_country"].to_numpy()},
+                             geometry=grid.polygons(q, r), crs="EPSG:4326")
+    out = pd.concat([admin, cells], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
