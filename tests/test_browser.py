@@ -158,3 +158,58 @@ def test_period_page_works_inside_an_iframe(chromium, site, capsys):
         assert w.errors == [] and w.foreign(("file://",)) == []
     finally:
         host.unlink()
+
+
+def _open_popup_with(page, *needles):
+    """Open the popup of the first presence shape whose popup holds every needle."""
+    page.evaluate("SahelMap.map.closePopup()")
+    found = page.evaluate(
+        "(needles) => { var s = SahelMap.drawn.find(function (x) {"
+        " var c = x.getPopup().getContent();"
+        " return needles.every(function (n) { return c.indexOf(n) >= 0; }); });"
+        " if (!s) { return false; } s.openPopup(); return true; }", list(needles))
+    assert found, needles
+    page.locator(".leaflet-popup-content").last.wait_for()
+    return page.locator(".leaflet-popup-content").last.inner_text()
+
+
+def test_claimed_and_corroborated_look_different_and_say_so(chromium, site):
+    w = Watched(chromium)
+    page = w.open((site / "2025-04.html").as_uri())
+    soft = page.locator("path.sm-claimed-only")
+    firm = page.locator("path.sm-conf-corroborated")
+    assert soft.count() > 0 and firm.count() > 0
+    dash = lambda loc: loc.first.evaluate("e => getComputedStyle(e).strokeDasharray")  # noqa: E731
+    width = lambda loc: float(loc.first.evaluate(  # noqa: E731
+        "e => parseFloat(getComputedStyle(e).strokeWidth)"))
+    fill = soft.first.get_attribute("fill")
+    assert fill.startswith("url(#sm-hatch-")  # hatched
+    assert page.locator(fill[4:-1]).count() == 1  # the pattern exists in the page
+    assert not firm.first.get_attribute("fill").startswith("url(")  # a plain fill
+    area_soft = page.locator("path.sm-claimed-only.sm-area")
+    area_firm = page.locator("path.sm-conf-corroborated.sm-area")
+    assert dash(area_soft) == dash(area_firm) == "12px, 8px"  # region-level: long dashes
+    cell_soft = page.locator("path.sm-claimed-only:not(.sm-area)")
+    assert dash(cell_soft) == "2px, 4px"  # a claimed-only cell: dotted
+    assert width(area_firm) > width(area_soft)
+    text = _open_popup_with(page, "Mopti", "control (claimed)")
+    assert "confidence of the best evidence" in text and "claimed" in text
+    assert "verdict for the place" in text and "insurgent control (JNIM)" in text
+    text = _open_popup_with(page, "Sourou", "corroborated")
+    assert "corroborated" in text
+    assert w.errors == [] and w.foreign(("file://",)) == []
+
+
+def test_a_claim_fades_to_present_with_its_age_on_the_next_page(chromium, site):
+    w = Watched(chromium)
+    page = w.open((site / "2025-05.html").as_uri())
+    text = _open_popup_with(page, "Sikasso", "present (claimed, 1 month old)")
+    assert "located" in text and "only to this region" in text
+    assert "34 days before the period ends" in text
+    # the zone layer is off by default and draws one shape per verdict when switched on
+    assert page.locator("path.sahelmap-zone").count() == 0
+    page.locator(".leaflet-control-layers-overlays label",
+                 has_text="Zone of control").locator("input").check()
+    n = sum(1 for z in period_data(site, "2025-05")["zones"] if z["zone"] != "none")
+    assert page.locator("path.sahelmap-zone").count() == n
+    assert w.errors == []

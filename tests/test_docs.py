@@ -70,3 +70,36 @@ def test_readme_lists_every_geopackage_field(geodata, places):
         documented = rows[name] + (rows["events"] if name == "claims" else "")
         missing = [c for c in cols if not re.search(rf"\b{re.escape(c)}\b", documented)]
         assert missing == [], (name, missing)
+
+
+def test_the_role_table_is_the_code_s():
+    from sahelmap.support import EVENT_ROLES
+
+    for etype, (actor, opponent) in EVENT_ROLES.items():
+        assert f"| `{etype}` | {actor} | {opponent} |" in METHOD, etype
+    from sahelmap.settings import EVENT_TYPES
+
+    assert set(EVENT_ROLES) == set(EVENT_TYPES)
+
+
+def test_the_sensitivity_ranges_are_the_code_s():
+    from sahelmap.sensitivity import RANGES
+
+    for name, (lo, hi) in RANGES.items():
+        assert f"| {name} | {lo:g} | {hi:g} |" in METHOD, name
+
+
+def test_claim_persistence_in_the_docs_follows_the_defaults():
+    """The method page says how many months a claim holds after its dates, per confidence."""
+    import math
+
+    s = PresenceSettings()
+    said = {"claimed": "two", "assessed": "three", "reported": "four", "corroborated": "five"}
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven"]
+    for conf, word in said.items():
+        value = s.claim_score * s.confidence_weights[conf]
+        limit = s.half_life_days * math.log2(value / s.present_threshold)
+        ends = [31, 61, 92, 123, 153, 184, 214]  # days from the end of April to later month ends
+        months = sum(d <= limit for d in ends)
+        assert words[months] == word, conf
+        assert f"`{conf}`" in METHOD

@@ -50,6 +50,14 @@ def test_layers_counts_crs_and_date_fields(built):
     assert len(pres) == len(frames["presence"]) and pres.geometry.notna().all()
     row = pres[(pres["unit_id"] == "BF-01") & (pres["group"] == "jnim") & (pres["period"] == "2025-04")]
     assert str(row["period_start"].iloc[0])[:10] == "2025-04-01"
+    # the status's basis and confidence survive into the GeoPackage
+    mopti = pres[(pres["unit_id"] == "MLI-2809") & (pres["group"] == "jnim")].set_index("period")
+    assert mopti.loc["2025-04", "label"] == "control (claimed)"
+    assert mopti.loc["2025-04", "category"] == "jnim:control:claimed"
+    ctl = pres[pres["status"] == "control"]
+    assert {"claimed", "reported"} <= set(ctl["basis"])
+    assert set(ctl["category"].str.rsplit(":", n=1).str[1]) >= {"claimed", "reported"}
+    assert pyogrio.read_info(path, layer="zones")["features"] == len(frames["zones"])
 
 
 def test_geopackage_1_3_with_a_default_style_per_layer(built):
@@ -108,7 +116,19 @@ def test_qgis_opens_every_layer_styled_with_dates(built, tmp_path):
         assert seen[name]["crs"] == "EPSG:4326", name
     pres, ev, ax = seen["presence"], seen["events"], seen["axes"]
     groups = sorted(set(frames["presence"]["group"]))
-    assert pres["renderer"] == "categorizedSymbol" and pres["categories"] == 4 * len(groups)
+    # four statuses × three confidences (corroborated, reported, claimed or assessed only)
+    assert pres["renderer"] == "categorizedSymbol" and pres["categories"] == 12 * len(groups)
+    zones = sorted(set(frames["zones"]["category"]) - {c for c in frames["zones"]["category"]
+                                                          if c.startswith("none:")})
+    # claimed-only is hatched with a dotted outline, corroborated drawn with a thick one
+    sym = pres["symbols"]
+    assert sym["jnim:control:claimed"]["style"] == "b_diagonal"
+    assert sym["jnim:control:claimed"]["outline_style"] == "dot"
+    assert sym["jnim:control:corroborated"]["style"] == "solid"
+    assert sym["jnim:control:corroborated"]["outline_width"] > \
+        sym["jnim:control:reported"]["outline_width"]
+    assert seen["zones"]["renderer"] == "categorizedSymbol"
+    assert seen["zones"]["categories"] == len(zones)
     assert ev["renderer"] == "categorizedSymbol"
     assert ev["categories"] == len(set(frames["events"]["actor"]) - {""})
     assert ax["renderer"] == "RuleRenderer"
@@ -116,6 +136,7 @@ def test_qgis_opens_every_layer_styled_with_dates(built, tmp_path):
     assert seen["places"]["labels"] and seen["places"]["label_field"] == "name"
     assert seen["admin_units"]["renderer"] == "singleSymbol"
     for name, start, end in (("presence", "period_start", "period_end"),
+                             ("zones", "period_start", "period_end"),
                              ("axes", "period_start", "period_end"),
                              ("events", "date_start", "date_end")):
         t = seen[name]["temporal"]

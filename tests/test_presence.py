@@ -463,3 +463,18 @@ def test_places_must_match_the_cell_size(geodata, places):
     with pytest.raises(ValueError, match="call places_for again"):
         presence(events([], geodata), None, PER, geodata.actors,
                  PresenceSettings(cell_km=10), places=places)
+
+
+def test_a_later_present_claim_does_not_undo_control_but_a_later_absence_does(geodata, places):
+    cell = home_cell(DJIBO)
+    ctl = ("c", D(2024, 5, 1), D(2024, 5, 31), "jnim", "control", "reported", DJIBO, "exact")
+    seen = ("p", D(2024, 5, 13), D(2024, 5, 13), "jnim", "present", "reported", DJIBO, "exact")
+    gone = ("a", D(2024, 5, 20), D(2024, 5, 20), "jnim", "absent", "reported", DJIBO, "exact")
+    pres = run(events([], geodata), claims([ctl, seen], geodata), geodata, places)["presence"]
+    assert row(pres, cell, "jnim", "2024-05")["label"] == "control (reported)"
+    pres = run(events([], geodata), claims([ctl, gone], geodata), geodata, places)["presence"]
+    assert row(pres, cell, "jnim", "2024-05")["label"] == "none (reported)"
+    # a better-confidence claim wins whatever its date
+    pres = run(events([], geodata), claims([ctl, (*gone[:5], "claimed", *gone[6:])], geodata),
+               geodata, places)["presence"]
+    assert row(pres, cell, "jnim", "2024-05")["label"] == "control (reported)"

@@ -25,9 +25,15 @@ def need_leaflet():
         pytest.skip("Leaflet is not installed: run 'npm ci' in the project (make test does)")
 
 
-def build(out: Path, *records) -> None:
+def build(out: Path, *records, sensitivity: bool = False) -> None:
+    """The site, as 'sahelmap site' builds it (with make's sensitivity runs if asked)."""
     need_leaflet()
-    args = ["-q", "site", "--out", str(out), *map(str, records or RECORDS)]
+    if sensitivity:
+        assert main(["-q", "build", "--sensitivity", "--out", str(out),
+                     *map(str, records or RECORDS)]) == 0
+        args = ["-q", "site", "--tables", str(out), "--out", str(out)]
+    else:
+        args = ["-q", "site", "--out", str(out), *map(str, records or RECORDS)]
     assert main(args) == 0
 
 
@@ -49,12 +55,12 @@ def period_data(site: Path, label: str) -> dict:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
-    build(out)
+    build(out, sensitivity=True)
     return out
 
 
 def test_two_builds_are_byte_identical(site, tmp_path):
-    build(tmp_path)
+    build(tmp_path, sensitivity=True)
     a, b = snapshot(site), snapshot(tmp_path)
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
@@ -192,3 +198,27 @@ def test_make_rebuilds_only_the_stage_that_changed(tmp_path):
     for changed in ("src/sahelmap/presence.py", "geodata/records/claims.csv"):
         ran = _make("-W", changed, maps=maps).stdout  # analysis code, a records file
         assert "sahelmap build" in ran and "sahelmap site" in ran, changed
+
+
+def test_statuses_carry_their_basis_confidence_and_age_into_csv_and_pages(site):
+    pres = pd.read_csv(site / "presence.csv", keep_default_na=False)
+    mopti = pres[(pres["unit_id"] == "MLI-2809") & (pres["group"] == "jnim")].set_index("period")
+    assert mopti.loc["2025-04", ["status", "basis", "label"]].tolist() == \
+        ["control", "claimed", "control (claimed)"]
+    assert {"claimed", "reported", "corroborated", "assessed"} <= set(pres["confidence"])
+    assert pres["stability"].astype(float).between(0, 1).all()  # make's sensitivity runs
+    zones = pd.read_csv(site / "zones.csv", keep_default_na=False)
+    assert not zones.duplicated(["unit_id", "period"]).any()
+    may = {r["unit_id"]: r for r in period_data(site, "2025-05")["presence"]
+           if r["group"] == "jnim"}
+    assert may["MLI-2794"]["label"] == "present (claimed, 1 month old)"  # Sikasso
+    assert may["MLI-2794"]["spatial"] == "area" and may["MLI-2794"]["age_days"] == 34
+    cells = [r for r in may.values() if r["unit_level"] == "cell" and r["status"] == "control"]
+    assert cells and {r["confidence"] for r in cells} == {"reported"}
+    units = period_data(site, "2025-05")
+    assert any(z["zone"] == "insurgent_leaning" and z["holder"] == "jnim" for z in units["zones"])
+    # every unit the pages name has a shape in the shared geometry
+    shapes = json.loads((site / "assets" / "units.js").read_text(encoding="utf-8")
+                        [len("SahelMap.setUnits("):-len(");\n")])["features"]
+    assert all(r["unit_id"] in shapes for r in period_data(site, "2025-04")["presence"])
+    assert shapes[cells[0]["unit_id"]]["name"].startswith("Soum, Sahel (cell h25:")

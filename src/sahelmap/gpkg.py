@@ -23,7 +23,7 @@ FIXED_DATE = "2000-01-01T00:00:00.000Z"
 LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", "zones",
           "axes")
 CONFIDENCE_CLASS = {"corroborated": "corroborated", "reported": "reported"}  # else: claimed
-DATE_COLUMNS = ("date_start", "date_end", "period_start", "period_end")
+DATE_COLUMNS = ("date_start", "date_end", "period_start", "period_end", "last_evidence")
 INTEGER_COLUMNS = ("fatalities", "line", "n_events", "level", "population", "age_days")
 
 

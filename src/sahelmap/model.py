@@ -339,8 +339,7 @@ def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _
         cs = cs.assign(flat=cl_flat, eff=eff, eo=pd.Series(eff).map(EFFECT_CODE).to_numpy())
         cs = cs[cs["eff"] != ""]
         claim_in[cs["flat"].to_numpy()] = True
-        best = cs.sort_values(["flat", "conf", "start", "eo"],
-                              ascending=[True, True, False, True]).drop_duplicates("flat")
+        best = _best_claims(cs)
         effect[best["flat"].to_numpy()] = best["eo"].to_numpy()
         e_conf[best["flat"].to_numpy()] = best["conf"].to_numpy()
         pos = cs[cs["eff"] != "clear"]
@@ -384,6 +383,24 @@ def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _
                  n=N, basis=basis, conf=conf, age=age, carried=carried, uncertain=unc,
                  claim_in=claim_in, zones=zones, ev_pairs=(flat, ev_rows),
                  cl_pairs=(cl_flat, cl_rows))
+
+
+def _best_claims(cs: pd.DataFrame) -> pd.DataFrame:
+    """The claim that decides each (place, group, period): the better confidence first;
+    at equal confidence, affirmations do not contradict each other (the strongest
+    stands: control before contested before present), while between an absence and an
+    affirmation the later statement wins (the absence on a tie)."""
+    neg = cs[cs["eff"] == "clear"].sort_values(["flat", "conf", "start"],
+                                               ascending=[True, True, False])
+    pos = cs[cs["eff"] != "clear"].sort_values(["flat", "conf", "eo", "start"],
+                                               ascending=[True, True, True, False])
+    neg = neg.drop_duplicates("flat").set_index("flat")
+    pos = pos.drop_duplicates("flat").set_index("flat")
+    both = neg.index.intersection(pos.index)
+    n, p = neg.loc[both], pos.loc[both]
+    take_pos = (p["conf"] < n["conf"]) | ((p["conf"] == n["conf"]) & (p["start"] > n["start"]))
+    out = pd.concat([neg.drop(both[take_pos.to_numpy()]), pos.drop(both[~take_pos.to_numpy()])])
+    return out.reset_index().sort_values("flat")
 
 
 def _carry(O, Hin, Hend, c_end, c_end_conf, clear, end_ctl, has, LD, CF, periods,

@@ -36,6 +36,13 @@ for name in sys.argv[2:]:
         }
         if hasattr(renderer, "categories"):
             info["first_category"] = renderer.categories()[0].value() if renderer.categories() else None
+            if layer.geometryType() == 2:  # polygons: how each category is filled and outlined
+                info["symbols"] = {}
+                for cat in renderer.categories():
+                    props = cat.symbol().symbolLayer(0).properties()
+                    info["symbols"][str(cat.value())] = {
+                        "style": props.get("style"), "outline_style": props.get("outline_style"),
+                        "outline_width": float(props.get("outline_width", 0))}
         renderer = None  # reloading the style deletes the old renderer
         layer.loadDefaultStyle()  # what Layer Properties > Style > Default does
         info["temporal"]["active_after_reload"] = layer.temporalProperties().isActive()

@@ -205,7 +205,7 @@
     var soft = claimedOnly(r), area = r.spatial === "area";
     var unstable = r.stability !== null && r.stability !== undefined && r.stability < 0.75;
     var opacity = st.fillOpacity * (area ? 0.5 : 1) * (unstable ? 0.5 : 1);
-    return {color: a.colour, weight: area ? 2 : (CONF_STROKE[r.confidence] || 1),
+    return {color: a.colour, weight: (CONF_STROKE[r.confidence] || 1) * (area ? 1.3 : 1),
       fillColor: soft ? hatch(a.colour) : a.colour, fillOpacity: soft ? Math.min(1, opacity * 2.2) : opacity,
       dashArray: area ? "12 8" : (r.status === "contested" ? "6 4" : (soft ? "2 4" : null)),
       className: "sahelmap-presence sm-status-" + r.status + " sm-conf-" + (r.confidence || "none") +
