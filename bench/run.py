@@ -3,7 +3,8 @@
 For each N, a fresh process generates N synthetic events (bench/synthetic.py),
 writes them as CSV, and times: read (pyarrow C reader, needed columns), locate
 (canonical types, points), join (admin units), slice (periods), presence
-(admin level and a 0.25-degree grid; includes its own slicing), axes. Peak RSS
+(the default 25 km hexagon grid with its zones, then admin-2; each includes its own
+slicing, kernel and evidence lists), axes. Peak RSS
 is the process high-water mark after each stage. Results go to bench/results.md.
 """
 
@@ -38,11 +39,11 @@ def one(n: int) -> dict:
     from sahelmap.gazetteer import build_gazetteer
     from sahelmap.join import join_admin
     from sahelmap.periods import make_periods, slice_records
-    from sahelmap.pipeline import split_units, unit_points
-    from sahelmap.presence import PresenceSettings, presence
+    from sahelmap.pipeline import unit_points
+    from sahelmap.presence import PresenceSettings, places_for, presence_tables
 
     geodata = read_geodata(ROOT / "geodata")
-    places = build_gazetteer(geodata)
+    gazetteer = build_gazetteer(geodata)
     raw = synthetic.events(n, geodata.admin1, geodata.admin2)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "events.csv"
@@ -77,21 +78,25 @@ def one(n: int) -> dict:
     no_claims = pd.DataFrame(columns=["claim_id", "date_start", "date_end", "actor", "status",
                                       "confidence", "admin1_id", "admin2_id",
                                       "location_precision", "latitude", "longitude"])
+    grid = PresenceSettings()  # the default: 25 km equal-area hexagons
+    places = stage("places", lambda: places_for(geodata.admin1, geodata.admin2, grid.cell_km))
+    tables = stage("presence", lambda: presence_tables(ev, no_claims, periods, geodata.actors,
+                                                       grid, places=places))
     admin = PresenceSettings(level="admin2")
-    pres = stage("presence", lambda: presence(ev, no_claims, periods, geodata.actors, admin,
-                                              split_units=split_units(geodata)))
-    grid = PresenceSettings(level="grid", grid_size=0.25)
-    gpres = stage("presence_grid", lambda: presence(ev, no_claims, periods, geodata.actors, grid))
+    apres = stage("presence_admin2", lambda: presence_tables(
+        ev, no_claims, periods, geodata.actors, admin, places=places)["presence"])
     moves = gpd.GeoDataFrame(columns=["movement_id", "actor", "date_start", "date_end",
-                                      "origin", "destination", "origin_location_precision",
-                                      "destination_location_precision", "size", "confidence"],
-                             geometry=[], crs="EPSG:4326")
-    ax = stage("axes", lambda: axes(moves, pres, periods, unit_points(admin, places),
-                                    AxesSettings()))
+                                      "origin_unit", "destination_unit", "size", "confidence",
+                                      "kind"], geometry=[], crs="EPSG:4326")
+    ax = stage("axes", lambda: axes(moves, tables["activity"], periods,
+                                    unit_points(gazetteer), AxesSettings()))
+    pres = tables["presence"]
+    cells = pres[pres["unit_level"] == "cell"]
     return {"n": n, "csv_mb": round(size_mb, 1), "times": times, "rss_mb": rss,
-            "presence_rows": len(pres), "grid_rows": len(gpres), "grid_cells": int(gpres["unit_id"].nunique()),
-            "axes": len(ax), "periods": len(periods),
-            "units": int(pres["unit_id"].nunique())}
+            "grid_rows": len(pres), "grid_cells": int(cells["unit_id"].nunique()),
+            "zones": len(tables["zones"]), "presence_rows": len(apres),
+            "units": int(apres["unit_id"].nunique()), "axes": len(ax),
+            "periods": len(periods)}
 
 
 def main(argv: list[str]) -> int:
@@ -111,31 +116,33 @@ def main(argv: list[str]) -> int:
 
 def write(results: list[dict]) -> None:
     stages = list(results[0]["times"])
-    core = ["read", "locate", "join", "presence"]
+    core = ["read", "locate", "join", "places", "presence"]
     lines = ["# Benchmark results", "",
              f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
              f"Python {platform.python_version()}; `make bench` (bench/run.py). "
              "Each size runs in a fresh process; times are wall seconds; peak RSS is the "
              "process high-water mark, which includes generating the synthetic events and "
-             "the grid run. `presence` is at the admin-2 leaf level (Burkina provinces, "
-             "admin-1 elsewhere) and includes its own slicing and evidence lists; "
-             "`presence_grid` uses 0.25-degree cells.", "",
+             "the admin-2 run. `places` builds the 25 km hexagon cover of the admin layer; "
+             "`presence` is the default level (cells within 40 km of evidence, plus "
+             "region-level rows, and the zones) and includes its own slicing, kernel and "
+             "evidence lists; `presence_admin2` summarises the same cells per province "
+             "(Burkina) or region (elsewhere).", "",
              "| stage | " + " | ".join(f"{r['n']:,} events" for r in results) + " |",
              "|---|" + "---|" * len(results)]
     for s in stages:
         lines.append(f"| {s} | " + " | ".join(f"{r['times'][s]:.2f} s" for r in results) + " |")
     tot = [sum(r["times"][s] for s in core) for r in results]
-    lines.append("| **records → presence** (read + locate + join + presence) | "
+    lines.append("| **records → presence** (read + locate + join + places + presence) | "
                  + " | ".join(f"**{t:.2f} s** ({r['n'] / t:,.0f} events/s)"
                               for t, r in zip(tot, results)) + " |")
     lines.append("| peak RSS | " + " | ".join(f"{max(r['rss_mb'].values()):,.0f} MB"
                                             for r in results) + " |")
-    lines += ["", "| size | CSV | periods | presence rows (units) | grid rows (cells) | axes |",
-              "|---|---|---|---|---|---|"]
+    lines += ["", "| size | CSV | periods | grid presence rows (cells) | zone rows | "
+              "admin-2 presence rows (units) | axes |", "|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['n']:,} | {r['csv_mb']} MB | {r['periods']} | "
-                     f"{r['presence_rows']:,} ({r['units']}) | {r['grid_rows']:,} "
-                     f"({r['grid_cells']:,}) | {r['axes']:,} |")
+                     f"{r['grid_rows']:,} ({r['grid_cells']:,}) | {r['zones']:,} | "
+                     f"{r['presence_rows']:,} ({r['units']}) | {r['axes']:,} |")
     if len(results) >= 2:
         a, b = results[0], results[-1]
         ratio = (sum(b["times"][s] for s in core) / sum(a["times"][s] for s in core))

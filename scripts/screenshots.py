@@ -1,33 +1,57 @@
 """Screenshots of the built site in headless Chromium (``make screenshots``).
 
-Usage: python scripts/screenshots.py MAPS_DIR PERIOD
-Writes MAPS_DIR/screenshots/index.png and MAPS_DIR/screenshots/PERIOD.png.
+For each period, the overview (index.html with its slider moved to the period)
+and the period's own page.
+
+Usage: python scripts/screenshots.py MAPS_DIR PERIOD [PERIOD ...]
+Writes MAPS_DIR/screenshots/index-PERIOD.png and MAPS_DIR/screenshots/PERIOD.png.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser import Watched, browser  # noqa: E402
 
+PERIOD = re.compile(r"\d{4}(-\d{2}(-\d{2})?|-W\d{2}|-Q\d)?")
+
+
+def _show_on_index(page, period: str) -> None:
+    """Move the index page's slider to ``period`` and wait until it is drawn."""
+    page.evaluate("""(period) => {
+        const input = document.getElementById("sm-slider");
+        const labels = window.SahelMap.periods || [];
+        const i = labels.indexOf(period);
+        if (i < 0) { throw new Error("period " + period + " is not on the slider"); }
+        input.value = i;
+        input.dispatchEvent(new Event("input"));
+    }""", period)
+    page.wait_for_function("(p) => document.getElementById('sm-slider-label').textContent === p",
+                           arg=period)
+    page.wait_for_timeout(500)
+
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3:
+    if len(argv) < 3 or not all(PERIOD.fullmatch(p) for p in argv[2:]):
         print(__doc__.strip().splitlines()[-2], file=sys.stderr)
         return 2
-    site, period = Path(argv[1]).resolve(), argv[2]
+    site, periods = Path(argv[1]).resolve(), argv[2:]
     out = site / "screenshots"
     out.mkdir(exist_ok=True)
     with browser() as ctx:
-        for name, full in (("index", True), (period, False)):
-            w = Watched(ctx)
-            page = w.open((site / f"{name}.html").as_uri())
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(out / f"{name}.png"), full_page=full)
-            print(f"{out / (name + '.png')}: {len(w.errors)} console errors, "
-                  f"{len(w.foreign(('file://',)))} requests off the machine")
+        for period in periods:
+            for name, page_file in ((f"index-{period}", "index"), (period, period)):
+                w = Watched(ctx)
+                page = w.open((site / f"{page_file}.html").as_uri())
+                if page_file == "index":
+                    _show_on_index(page, period)
+                page.wait_for_timeout(300)
+                page.screenshot(path=str(out / f"{name}.png"), full_page=False)
+                print(f"{out / (name + '.png')}: {len(w.errors)} console errors, "
+                      f"{len(w.foreign(('file://',)))} requests off the machine")
     return 0
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 
+from ._arrays import unique_ints, unique_inverse
 from .actors import JOINT
 from .grid import Cells
 from .periods import slice_records
@@ -264,48 +265,55 @@ class Space:
     cl_pairs: tuple       # (flat K×P index, claim row)
 
 
-def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _Spread,
-           n_places: int, periods: pd.DataFrame, actors: pd.DataFrame, s: PresenceSettings,
-           *, capped: bool) -> Space:
-    P = len(periods)
-    # keys (place, group) that occur, compacted
+@dataclass
+class _Keys:
+    """The (place, group) pairs that occur in a space, ordered by place then group id."""
+
+    place: np.ndarray
+    group: np.ndarray
+    ev: np.ndarray  # key of each placed event contribution
+    cl: np.ndarray  # key of each placed claim slice
+
+
+def _keys(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _Spread,
+          n_places: int) -> _Keys:
     g_codes, g_uniq = codes(np.concatenate([contrib.group, cl["group"].to_numpy(dtype=object)]))
     G = max(len(g_uniq), 1)
     eg = g_codes[: len(contrib.group)][ev_spread.ci]
     cg = g_codes[len(contrib.group):][cl_spread.ci] if len(cl) else np.array([], "int64")
-    raw = np.concatenate([ev_spread.place * G + eg, cl_spread.place * G + cg])
-    used = np.unique(raw)
-    # order keys by place then group id text, so output is stable
+    # a dense map over (place, group): the pairs run to tens of millions, the keys do not
+    seen = np.zeros(max(n_places, 1) * G, bool)
+    seen[ev_spread.place * G + eg] = True
+    seen[cl_spread.place * G + cg] = True
+    used = np.flatnonzero(seen)
     kp, kg = used // G, used % G
     order = np.lexsort((g_uniq[kg].astype(str), kp))
     used, kp, kg = used[order], kp[order], kg[order]
-    K = len(used)
-    lookup = pd.Series(np.arange(K), index=used)
-    ek = lookup.reindex(ev_spread.place * G + eg).to_numpy().astype("int64") if len(eg) else eg
-    ck = lookup.reindex(cl_spread.place * G + cg).to_numpy().astype("int64") if len(cg) else cg
-    group = g_uniq[kg] if K else np.array([], dtype=object)
+    lookup = np.full(len(seen), -1, "int64")
+    lookup[used] = np.arange(len(used))
+    group = g_uniq[kg] if len(used) else np.array([], dtype=object)
+    return _Keys(place=kp, group=group, ev=lookup[ev_spread.place * G + eg],
+                 cl=lookup[cl_spread.place * G + cg])
 
-    shape = (K, P)
-    size = K * P
+
+def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: int, P: int
+                    ) -> dict[str, np.ndarray]:
+    """Periods × keys sums of the placed event contributions (period-major, so that the
+    loop over periods reads contiguous rows)."""
     c = ev_spread.ci
-    flat = ek * P + contrib.pidx[c]
+    flat = contrib.pidx[c] * K + ek
     ks = ev_spread.ks
+    size = K * P
 
     def acc(values, mask=None):
-        if mask is not None:
-            return acc_at(flat[mask], values[mask])
-        return acc_at(flat, values)
+        where = flat if mask is None else flat[mask]
+        values = values if mask is None else values[mask]
+        return np.bincount(where, weights=values, minlength=size).reshape(P, K)
 
-    def acc_at(where, values):
-        out = np.bincount(where, weights=values.astype("float64"), minlength=size)
-        return out.astype("float64").reshape(shape)
-
-    A = acc(contrib.act[c] * ks)
-    O = acc(contrib.ordinary[c] * ks)
     hold = contrib.hold[c] * ks
-    Hin = acc(hold)
-    Hend = acc(hold, contrib.last[c] & (hold > 0))
-    N = np.bincount(flat, minlength=size).reshape(shape)
+    out = {"A": acc(contrib.act[c] * ks), "O": acc(contrib.ordinary[c] * ks), "Hin": acc(hold),
+           "Hend": acc(hold, contrib.last[c] & (hold > 0)),
+           "N": np.bincount(flat, minlength=size).reshape(P, K)}
     unc = np.zeros(size, bool)
     unc[flat[contrib.uncertain[c]]] = True
     LD = np.full(size, -1, "int64")
@@ -316,73 +324,100 @@ def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _
     end_ctl = np.zeros(size, bool)    # claimed control cleared at the start of the period
     for code, target in ((1, clear), (2, end_ctl)):
         m = (contrib.end[c] == code) & (contrib.pidx[c] + 1 < P)
-        target[flat[m] + 1] = True
+        target[flat[m] + K] = True
+    out.update({name: a.reshape(P, K) for name, a in
+                (("unc", unc), ("LD", LD), ("CF", CF), ("clear", clear), ("end_ctl", end_ctl))})
+    out["kp_flat"] = ek * P + contrib.pidx[c]  # keys × periods, for the evidence lists
+    return out
 
-    # claims: effects in effect, holds after their dates
-    effect = np.zeros(size, "int64")
-    e_conf = np.full(size, NO_CONF, "int64")
-    c_in = np.zeros(size, "float64")
-    c_end = np.zeros(size, "float64")
-    c_end_conf = np.full(size, NO_CONF, "int64")
-    forced = np.zeros(size, bool)
-    claim_in = np.zeros(size, bool)
-    cl_flat = np.array([], "int64")
+
+def _claim_matrices(cl: pd.DataFrame, cl_spread: _Spread, ck: np.ndarray, K: int, P: int,
+                    capped: bool, ev: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Claims placed: the effect in force and its confidence, the claim weights in and
+    at the end of their dates; absences clear the carry (updating ``ev``'s LD, CF and
+    clear in place)."""
+    size = K * P
+    out = {"effect": np.zeros(size, "int64"), "e_conf": np.full(size, NO_CONF, "int64"),
+           "c_in": np.zeros(size), "c_end": np.zeros(size),
+           "c_end_conf": np.full(size, NO_CONF, "int64"), "forced": np.zeros(size, bool),
+           "claim_in": np.zeros(size, bool), "kp_flat": np.array([], "int64")}
     if len(ck):
         cs = cl.iloc[cl_spread.ci].reset_index(drop=True)
-        cl_flat = ck * P + cs["pidx"].to_numpy()
+        pidx = cs["pidx"].to_numpy().astype("int64")
         eff = cs["effect"].to_numpy(dtype=object)
         positive = eff != "clear"
-        full = cl_spread.full | capped
         # outside a point claim's full zone a positive claim gives presence only; an
         # absence holds wherever the claim reaches
-        eff = np.where(full | ~positive, eff, "present")
-        cs = cs.assign(flat=cl_flat, eff=eff, eo=pd.Series(eff).map(EFFECT_CODE).to_numpy())
+        eff = np.where(cl_spread.full | capped | ~positive, eff, "present")
+        cs = cs.assign(flat=pidx * K + ck, eff=eff,
+                       eo=pd.Series(eff).map(EFFECT_CODE).to_numpy())
+        out["kp_flat"] = ck * P + pidx
         cs = cs[cs["eff"] != ""]
-        claim_in[cs["flat"].to_numpy()] = True
+        f = cs["flat"].to_numpy()
+        out["claim_in"][f] = True
         best = _best_claims(cs)
-        effect[best["flat"].to_numpy()] = best["eo"].to_numpy()
-        e_conf[best["flat"].to_numpy()] = best["conf"].to_numpy()
+        out["effect"][best["flat"].to_numpy()] = best["eo"].to_numpy()
+        out["e_conf"][best["flat"].to_numpy()] = best["conf"].to_numpy()
         pos = cs[cs["eff"] != "clear"]
-        np.maximum.at(c_in, pos["flat"].to_numpy(), pos["value"].to_numpy())
+        np.maximum.at(out["c_in"], pos["flat"].to_numpy(), pos["value"].to_numpy())
         ending = pos[pos["last"]].sort_values(["flat", "value"], ascending=[True, False]) \
             .drop_duplicates("flat")
-        c_end[ending["flat"].to_numpy()] = ending["value"].to_numpy()
-        c_end_conf[ending["flat"].to_numpy()] = ending["conf"].to_numpy()
-        neg = effect == EFFECT_CODE["clear"]
-        forced |= neg
-        clear |= neg
-        np.maximum.at(LD, cs["flat"].to_numpy(), cs["day"].to_numpy())
-        np.minimum.at(CF, cs["flat"].to_numpy(), cs["conf"].to_numpy())
-    (effect, e_conf, c_in, c_end, c_end_conf, forced, claim_in, unc, LD, CF, clear, end_ctl) = (
-        a.reshape(shape) for a in (effect, e_conf, c_in, c_end, c_end_conf, forced, claim_in,
-                                   unc, LD, CF, clear, end_ctl))
+        out["c_end"][ending["flat"].to_numpy()] = ending["value"].to_numpy()
+        out["c_end_conf"][ending["flat"].to_numpy()] = ending["conf"].to_numpy()
+        neg = out["effect"] == EFFECT_CODE["clear"]
+        out["forced"] |= neg
+        ev["clear"].reshape(-1)[neg] = True
+        np.maximum.at(ev["LD"].reshape(-1), f, cs["day"].to_numpy())
+        np.minimum.at(ev["CF"].reshape(-1), f, cs["conf"].to_numpy())
+    return {k: (v.reshape(P, K) if k != "kp_flat" else v) for k, v in out.items()}
 
-    S, H, C, C_conf, LDF, CFF = _carry(O, Hin, Hend, c_end, c_end_conf, clear, end_ctl,
-                                       (N > 0) | claim_in | (Hin > 0), LD, CF, periods, s)
-    score = np.where(forced, 0.0, S + H)
+
+def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _Spread,
+           n_places: int, periods: pd.DataFrame, actors: pd.DataFrame, s: PresenceSettings,
+           *, capped: bool) -> Space:
+    P = len(periods)
+    keys = _keys(contrib, ev_spread, cl, cl_spread, n_places)
+    kp, group, K = keys.place, keys.group, len(keys.place)
+    e = _event_matrices(contrib, ev_spread, keys.ev, K, P)
+    c = _claim_matrices(cl, cl_spread, keys.cl, K, P, capped, e)
+    has = (e["N"] > 0) | c["claim_in"] | (e["Hin"] > 0)
+    S, H, C, C_conf, LDF, CFF = _carry(e["O"], e["Hin"], e["Hend"], c["c_end"], c["c_end_conf"],
+                                       e["clear"], e["end_ctl"], has, e["LD"], e["CF"], periods,
+                                       s)
+    # from here on keys × periods (views of the period-major arrays)
+    score = np.where(c["forced"], 0.0, S + H).T
     status, share = _status(score, kp, group, actors, s, capped=capped)
-    status, basis, tail = _claims_apply(status, effect, e_conf, C, claim_in, s)
-    carried = ~(claim_in | (N > 0) | (Hin > 0))
-    conf = np.where(carried, CFF, CF)
+    claim_in, CF, C_conf = c["claim_in"].T, e["CF"].T, C_conf.T
+    status, basis, tail = _claims_apply(status, c["effect"].T, c["e_conf"].T, C.T, claim_in, s)
+    carried = ~has.T
+    conf = np.where(carried, CFF.T, CF)
     conf = np.where(tail, np.minimum(conf, C_conf), conf)
     pe = _days(periods["period_end"])[None, :]
-    age = np.where(LDF >= 0, pe - LDF, -1)
+    age = np.where(LDF.T >= 0, pe - LDF.T, -1)
     basis = np.where(tail, C_conf + 1, basis)
+    zones = _verdicts(status, score, kp, group, actors)
+    cl_rows = (cl["row"].to_numpy()[cl_spread.ci].astype("int64") if len(keys.cl)
+               else c["kp_flat"])
+    return Space(place=kp, group=group, status=status, score=score, share=share,
+                 activity=e["A"].T, n=e["N"].T, basis=basis, conf=conf, age=age,
+                 carried=carried, uncertain=e["unc"].T, claim_in=claim_in, zones=zones,
+                 ev_pairs=(e["kp_flat"], contrib.row[ev_spread.ci]),
+                 cl_pairs=(c["kp_flat"], cl_rows))
 
-    # one verdict per place and period; group statuses made consistent with it
+
+def _verdicts(status: np.ndarray, score: np.ndarray, kp: np.ndarray, group: np.ndarray,
+              actors: pd.DataFrame) -> pd.DataFrame:
+    """One verdict per place and period; the group statuses (changed in place) made
+    consistent with it. A demoted status keeps the basis it had."""
     k_s, p_s = np.nonzero(status >= RANK["present"])
     side = sides(group, actors)
-    side_codes = pd.factorize(pd.Series(side, dtype=object))[0] if K else np.array([], "int64")
+    side_codes = (pd.factorize(pd.Series(side, dtype=object))[0] if len(kp)
+                  else np.array([], "int64"))
     new, zones = reconcile(kp[k_s], p_s, side_codes[k_s], side[k_s] == "state",
                            status[k_s, p_s], score[k_s, p_s])
-    status[k_s, p_s] = new  # a demoted status keeps the basis it had
+    status[k_s, p_s] = new
     zones["leader"] = np.where(zones["leader"] >= 0, k_s[np.maximum(zones["leader"], 0)], -1)
-    ev_rows = contrib.row[c]
-    cl_rows = cl["row"].to_numpy()[cl_spread.ci].astype("int64") if len(ck) else cl_flat
-    return Space(place=kp, group=group, status=status, score=score, share=share, activity=A,
-                 n=N, basis=basis, conf=conf, age=age, carried=carried, uncertain=unc,
-                 claim_in=claim_in, zones=zones, ev_pairs=(flat, ev_rows),
-                 cl_pairs=(cl_flat, cl_rows))
+    return zones
 
 
 def _best_claims(cs: pd.DataFrame) -> pd.DataFrame:
@@ -407,41 +442,52 @@ def _carry(O, Hin, Hend, c_end, c_end_conf, clear, end_ctl, has, LD, CF, periods
            s: PresenceSettings):
     """The loop over periods: decayed scores, holds of existence evidence and of claims
     after their dates, and the latest evidence carried forward; all cleared where the
-    group's presence ends."""
-    K, P = O.shape
+    group's presence ends.
+
+    The inputs and outputs are periods × keys, so that each step reads and writes
+    contiguous rows in place.
+    """
+    P, K = O.shape
     carry = 0.5 ** (periods["days"].to_numpy("float64") / s.half_life_days)
-    S = np.empty(O.shape, "float64")
-    H = np.empty(O.shape, "float64")
-    C = np.empty(O.shape, "float64")
-    C_conf = np.empty(O.shape, "int64")
-    LDF = np.empty(O.shape, "int64")
-    CFF = np.empty(O.shape, "int64")
+    keep = (~clear).astype("float64")
+    cut = clear | end_ctl
+    uncut = (~cut).astype("float64")
+    S = np.empty((P, K), "float64")
+    H = np.empty((P, K), "float64")
+    C = np.empty((P, K), "float64")
+    C_conf = np.empty((P, K), "int64")
     score = np.zeros(K)
     tail = np.zeros(K)
     hold = np.zeros(K)
     hold_conf = np.full(K, NO_CONF, "int64")
+    LDF = np.empty((P, K), "int64")
+    CFF = np.empty((P, K), "int64")
     latest = np.full(K, -1, "int64")
     best = np.full(K, NO_CONF, "int64")
     for p in range(P):
-        reset = clear[:, p]
-        score = O[:, p] + carry[p] * np.where(reset, 0.0, score)
-        S[:, p] = score
-        tail = carry[p] * np.where(reset, 0.0, tail)
-        H[:, p] = Hin[:, p] + tail
-        tail = tail + Hend[:, p]  # holds whose range ends here fade from the next period
-        cut = reset | end_ctl[:, p]
-        hold = carry[p] * np.where(cut, 0.0, hold)
-        hold_conf = np.where(cut, NO_CONF, hold_conf)
-        C[:, p] = hold
-        C_conf[:, p] = hold_conf
-        take = c_end[:, p] > hold  # claims whose dates end here hold from the next period
-        hold = np.where(take, c_end[:, p], hold)
-        hold_conf = np.where(take, c_end_conf[:, p], hold_conf)
-        now = has[:, p]
-        latest = np.where(now, LD[:, p], np.where(reset, -1, latest))
-        best = np.where(now, CF[:, p], np.where(reset, NO_CONF, best))
-        LDF[:, p] = latest
-        CFF[:, p] = best
+        score *= keep[p]
+        score *= carry[p]
+        score += O[p]
+        S[p] = score
+        tail *= keep[p]
+        tail *= carry[p]
+        np.add(Hin[p], tail, out=H[p])
+        tail += Hend[p]  # holds whose range ends here fade from the next period
+        hold *= uncut[p]
+        hold *= carry[p]
+        np.copyto(hold_conf, NO_CONF, where=cut[p])
+        C[p] = hold
+        C_conf[p] = hold_conf
+        take = c_end[p] > hold  # claims whose dates end here hold from the next period
+        np.copyto(hold_conf, c_end_conf[p], where=take)
+        np.maximum(hold, c_end[p], out=hold)
+        # the latest evidence and its confidence, carried forward until cleared
+        np.copyto(latest, -1, where=clear[p])
+        np.copyto(best, NO_CONF, where=clear[p])
+        np.copyto(latest, LD[p], where=has[p])
+        np.copyto(best, CF[p], where=has[p])
+        LDF[p] = latest
+        CFF[p] = best
     return S, H, C, C_conf, LDF, CFF
 
 
@@ -465,7 +511,7 @@ def _status(score: np.ndarray, kp: np.ndarray, group: np.ndarray, actors: pd.Dat
         return status, share
     side_codes = pd.factorize(pd.Series(sides(group, actors), dtype=object))[0]
     k_s, p_s = np.nonzero(present & (share >= s.contest_share))
-    pairs = np.unique((pc[k_s] * P + p_s) * (int(side_codes.max()) + 1) + side_codes[k_s])
+    pairs = unique_ints((pc[k_s] * P + p_s) * (int(side_codes.max()) + 1) + side_codes[k_s])
     n_sides = np.bincount(pairs // (int(side_codes.max()) + 1), minlength=U * P).reshape(U, P)
     contested = n_sides[pc] >= 2
     dominant = present & (score >= s.dominant_threshold) & (share >= s.dominant_share)
@@ -498,40 +544,66 @@ def _claims_apply(status: np.ndarray, effect: np.ndarray, e_conf: np.ndarray, ho
 
 # --- output -----------------------------------------------------------------------
 
-def join_ids(key: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct ids per key, in text order, joined with '|': (sorted keys, joined strings)."""
+@dataclass(frozen=True)
+class RecordIds:
+    """The ids of the records behind presence rows, factorized once: per record kind,
+    the code of each row into the sorted distinct ids."""
+
+    event_codes: np.ndarray
+    event_names: np.ndarray
+    claim_codes: np.ndarray
+    claim_names: np.ndarray
+
+    @classmethod
+    def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None, id_col: str) -> "RecordIds":
+        def fac(frame, col):
+            if frame is None or len(frame) == 0 or col not in frame:
+                return np.array([], "int64"), np.array([], dtype=object)
+            c, names = pd.factorize(frame[col].fillna("").astype(str), sort=True)
+            return c.astype("int64"), np.asarray(names, dtype=object)
+        return cls(*fac(events, id_col), *fac(claims, "claim_id"))
+
+
+def join_codes(key: np.ndarray, codes_: np.ndarray, names: np.ndarray):
+    """Distinct names per key (``codes_`` index the sorted ``names``), in text order,
+    joined with '|': (sorted keys, joined strings as a pyarrow array)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     key = np.asarray(key, dtype="int64")
     if len(key) == 0:
-        return key, np.array([], dtype=object)
-    codes_, uniques = pd.factorize(pd.Series(ids, dtype=object).astype(str), sort=True)
-    combined = np.unique(key * len(uniques) + codes_)
-    key, codes_ = combined // len(uniques), combined % len(uniques)
+        return key, pa.array([], pa.string())
+    n = max(len(names), 1)
+    combined = unique_ints(key * n + np.asarray(codes_, dtype="int64"))
+    key, codes_ = combined // n, combined % n
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    offsets = pa.array(np.r_[starts, len(key)].astype("int32"))
-    values = pa.array(np.asarray(uniques, dtype=object), pa.string()).take(pa.array(codes_))
-    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, values), "|")
-    return key[starts], joined.to_numpy(zero_copy_only=False).astype(object)
+    offsets = pa.array(np.r_[starts, len(key)].astype("int64"))
+    values = pa.array(np.asarray(names, dtype=object), pa.string()).take(pa.array(codes_))
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, values), "|")
+    return key[starts], joined
 
 
-def lookup_joined(cells: np.ndarray, keyed: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """The joined string of each wanted key ('' where it has none)."""
+def join_ids(key: np.ndarray, ids: np.ndarray):
+    """Distinct ids per key, in text order, joined with '|': (sorted keys, joined)."""
+    codes_, names = pd.factorize(pd.Series(ids, dtype=object).astype(str), sort=True)
+    return join_codes(key, codes_, np.asarray(names, dtype=object))
+
+
+def lookup_joined(cells: np.ndarray, keyed) -> pd.api.extensions.ExtensionArray:
+    """The joined string of each wanted key ('' where it has none), as a text array."""
+    import pyarrow as pa
+
     keys, lists = keyed
-    out = np.full(len(cells), "", dtype=object)
+    cells = np.asarray(cells, dtype="int64")
     if len(keys) == 0:
-        return out
+        return pd.array(np.full(len(cells), "", dtype=object), dtype="str")
     pos = np.searchsorted(keys, cells)
     hit = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == cells)
-    out[hit] = lists[pos[hit]]
-    return out
+    taken = lists.take(pa.array(np.minimum(pos, len(keys) - 1), mask=~hit)).fill_null("")
+    return pd.array(taken.cast(pa.large_string()), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
-def labels(status, basis, confidence, carried, age) -> np.ndarray:
-    """``control (claimed)``, ``present (events, reported)``, ``present (claimed, 2 months
-    old)``, ``none``: the status, what sets it, for events their best confidence, and
-    the age of the latest evidence when none is dated in the period."""
+def _label_text(status, basis, confidence, carried, age) -> np.ndarray:
     status = pd.Series(status, dtype=object)
     conf = pd.Series(confidence, dtype=object)
     basis = pd.Series(basis, dtype=object)
@@ -545,29 +617,74 @@ def labels(status, basis, confidence, carried, age) -> np.ndarray:
     return np.where(plain_none, "none", text).astype(object)
 
 
-def evidence_lists(space: Space, flats: np.ndarray, events: pd.DataFrame, claims: pd.DataFrame,
-                   id_col: str, s: PresenceSettings) -> tuple[np.ndarray, np.ndarray]:
+def labels(status, basis, confidence, carried, age) -> pd.Categorical:
+    """``control (claimed)``, ``present (events, reported)``, ``present (claimed, 2 months
+    old)``, ``none``: the status, what sets it, for events their best confidence, and
+    the age of the latest evidence when none is dated in the period.
+
+    The text is made once per distinct combination, not once per row.
+    """
+    frame = pd.DataFrame({"status": pd.Categorical(status), "basis": pd.Categorical(basis),
+                          "conf": pd.Categorical(confidence)})
+    age = np.asarray(age, dtype="int64")
+    carried = np.asarray(carried, bool)
+    shown = carried & (age > 0) & (frame["status"].to_numpy() != "none")
+    months = np.where(shown, np.maximum(1, np.floor(age / 30.44)).astype("int64"), 0)
+    key = months.astype("int64")
+    for c in ("status", "basis", "conf"):
+        col = frame[c].cat
+        key = key * (len(col.categories) + 1) + col.codes.to_numpy().astype("int64") + 1
+    if len(key) == 0:
+        return pd.Categorical([], categories=[])
+    combo, inv = unique_inverse(key)
+    first = np.zeros(len(combo), "int64")
+    first[inv[::-1]] = np.arange(len(key))[::-1]
+    text = _label_text(frame["status"].to_numpy()[first], frame["basis"].to_numpy()[first],
+                       frame["conf"].to_numpy()[first], shown[first],
+                       np.where(shown[first], age[first], 0))
+    names, name_code = np.unique(text.astype(str), return_inverse=True)
+    return pd.Categorical.from_codes(name_code[inv], names)
+
+
+def take_categorical(values: np.ndarray, idx: np.ndarray) -> pd.Categorical:
+    """``values[idx]`` as a categorical with sorted categories, factorizing the short
+    ``values`` rather than the long result."""
+    names, code = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
+    return pd.Categorical.from_codes(code[np.asarray(idx, dtype="int64")], names)
+
+
+def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate row frames, keeping categorical columns categorical (the categories
+    are united and sorted)."""
+    frames = [f for f in frames if len(f)] or frames[:1]
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    cats = [c for c in frames[0].columns
+            if all(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)]
+    out = pd.concat([f.drop(columns=cats) for f in frames], ignore_index=True)
+    for c in cats:
+        out[c] = pd.api.types.union_categoricals([f[c] for f in frames], sort_categories=True)
+    return out[frames[0].columns]
+
+
+def evidence_lists(space: Space, flats: np.ndarray, ids: RecordIds, s: PresenceSettings):
     """The event and claim ids behind each wanted (key × period) flat index."""
     if not s.evidence:
-        blank = np.full(len(flats), "", dtype=object)
+        blank = pd.array(np.full(len(flats), "", dtype=object), dtype="str")
         return blank, blank.copy()
     wanted = np.zeros(space.status.size, bool)
     wanted[flats] = True
     out = []
-    for (flat, rows), frame, col in ((space.ev_pairs, events, id_col),
-                                     (space.cl_pairs, claims, "claim_id")):
-        if len(flat) == 0 or frame is None or len(frame) == 0:
-            out.append(np.full(len(flats), "", dtype=object))
-            continue
-        m = wanted[flat]
-        ids = frame[col].to_numpy(dtype=object)[rows[m]]
-        out.append(lookup_joined(flats, join_ids(flat[m], ids)))
+    for (flat, rows), codes_, names in ((space.ev_pairs, ids.event_codes, ids.event_names),
+                                        (space.cl_pairs, ids.claim_codes, ids.claim_names)):
+        m = wanted[flat] if len(flat) else np.array([], bool)
+        out.append(lookup_joined(flats, join_codes(flat[m], codes_[rows[m]], names)))
     return out[0], out[1]
 
 
 def space_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray, spatial: str,
-               periods: pd.DataFrame, actors: pd.DataFrame, events: pd.DataFrame,
-               claims: pd.DataFrame, id_col: str, s: PresenceSettings, *,
+               periods: pd.DataFrame, actors: pd.DataFrame, ids: RecordIds,
+               s: PresenceSettings, *,
                keep: np.ndarray | None = None) -> pd.DataFrame:
     """The rows of one space, one per kept (place, group, period)."""
     if keep is None:
@@ -576,10 +693,12 @@ def space_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray, spa
     k, p = np.nonzero(keep)
     P = space.status.shape[1] if space.status.ndim == 2 else 0
     flats = k * P + p
-    ev, cl = evidence_lists(space, flats, events, claims, id_col, s)
+    ev, cl = evidence_lists(space, flats, ids, s)
     return rows_frame(
-        unit_id=place_ids[space.place[k]], unit_level=place_level[space.place[k]],
-        spatial=spatial, periods=periods, pidx=p, group=space.group[k], actors=actors,
+        unit_id=take_categorical(place_ids, space.place[k]),
+        unit_level=take_categorical(place_level, space.place[k]),
+        spatial=spatial, periods=periods, pidx=p, group=take_categorical(space.group, k),
+        actors=actors,
         activity=space.activity[k, p], score=space.score[k, p], share=space.share[k, p],
         status=space.status[k, p], basis=space.basis[k, p], conf=space.conf[k, p],
         age=space.age[k, p], carried=space.carried[k, p], uncertain=space.uncertain[k, p],
@@ -590,21 +709,23 @@ def rows_frame(*, unit_id, unit_level, spatial, periods, pidx, group, actors, ac
                share, status, basis, conf, age, carried, uncertain, n, evidence_events,
                evidence_claims, area=None) -> pd.DataFrame:
     """Presence rows in the published layout (:data:`PRESENCE_COLUMNS`)."""
-    status_names = np.asarray(STATUSES, dtype=object)[status]
-    basis_names = np.asarray(BASES, dtype=object)[basis]
+    status_names = pd.Categorical.from_codes(np.asarray(status, "int64"), STATUSES)
+    basis_names = pd.Categorical.from_codes(np.asarray(basis, "int64"), BASES)
+    conf_names = pd.Categorical.from_codes(np.asarray(conf, "int64"), CONFIDENCE_NAMES)
+    pidx = np.asarray(pidx, "int64")
     pe = pd.to_datetime(periods["period_end"]).to_numpy("datetime64[D]")[pidx]
     age = np.asarray(age, dtype="int64")
     last = np.where(age >= 0, pe - age.astype("timedelta64[D]"), np.datetime64("NaT"))
     out = pd.DataFrame({
-        "unit_id": unit_id, "unit_level": unit_level, "spatial": spatial,
-        "period": periods["period"].to_numpy()[pidx],
-        "period_start": periods["period_start"].to_numpy()[pidx],
-        "period_end": periods["period_end"].to_numpy()[pidx],
-        "group": group, "side": sides(group, actors),
+        "unit_id": _categorical(unit_id), "unit_level": _categorical(unit_level),
+        "spatial": spatial,
+        # plain columns: periods are compared and ordered by callers
+        **{c: periods[c].to_numpy()[pidx] for c in ("period", "period_start", "period_end")},
+        "group": _categorical(group), "side": _sides_of(_categorical(group), actors),
         "activity": np.round(activity, 6), "score": np.round(score, 6),
         "share": np.round(share, 6), "status": status_names, "basis": basis_names,
-        "confidence": CONFIDENCE_NAMES[conf],
-        "label": labels(status_names, basis_names, CONFIDENCE_NAMES[conf], carried, age),
+        "confidence": conf_names,
+        "label": labels(status_names, basis_names, conf_names, carried, age),
         "age_days": np.where(age >= 0, age, 0).astype("int64"),
         "last_evidence": pd.Series(last).dt.date.astype(object).where(age >= 0, None),
         "date_uncertain": np.asarray(uncertain, bool),
@@ -616,6 +737,17 @@ def rows_frame(*, unit_id, unit_level, spatial, periods, pidx, group, actors, ac
     out["evidence_events"] = evidence_events
     out["evidence_claims"] = evidence_claims
     return out[PRESENCE_COLUMNS]
+
+
+def _categorical(values) -> pd.Categorical:
+    if isinstance(values, pd.Categorical):
+        return values
+    return pd.Categorical(np.asarray(values, dtype=object).astype(str))
+
+
+def _sides_of(groups: pd.Categorical, actors: pd.DataFrame) -> pd.Categorical:
+    side = sides(np.asarray(groups.categories, dtype=object), actors)
+    return take_categorical(side, groups.codes)
 
 
 def zone_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray,

@@ -20,8 +20,8 @@ import pandas as pd
 from .grid import Cells, Grid, cover
 from .model import (BASES, CLAIM_EFFECT, CONFIDENCE_ORDER, LEVELS, PRESENCE_COLUMNS, RANK,
                     STATE_SIDE_KINDS, STATUSES, ZONE_COLUMNS, PresenceSettings,
-                    _claim_slices, _event_contributions, _model, _spread, sides, space_rows,
-                    zone_rows)
+                    RecordIds, _claim_slices, _event_contributions, _model, _spread, concat_rows, sides,
+                    space_rows, zone_rows)
 from .support import footprints, unit_space
 from .summary import summarise, unit_activity
 
@@ -96,6 +96,8 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
                          f"the settings ask for {s.cell_km:g} km; call places_for again")
     claims = _empty_claims() if claims is None or len(claims) == 0 else claims
     id_col = "event_id" if "event_id" in events.columns else events.columns[0]
+    ids = (RecordIds.of(events, claims, id_col) if s.evidence
+           else RecordIds.of(events.iloc[:0], None, id_col))
     contrib = _event_contributions(events, periods, actors, s)
     cl = _claim_slices(claims, periods, s)
     fp_e = footprints(events, places.cells, s.kernel_km, places.unit_ids)
@@ -112,23 +114,21 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
     if s.level == "grid":
         cell_level = np.full(len(places.cells.q), "cell", dtype=object)
         parts = [space_rows(local, places.cells.ids, cell_level, "local", periods, actors,
-                            events, claims, id_col, s),
+                            ids, s),
                  space_rows(area, places.unit_ids, places.unit_levels, "area", periods, actors,
-                            events, claims, id_col, s)]
+                            ids, s)]
         zparts = [zone_rows(local, places.cells.ids, cell_level, periods),
                   zone_rows(area, places.unit_ids, places.unit_levels, periods)]
     else:
         level = 1 if s.level == "admin1" else 2
         rows, z = summarise(local, area, places=places, level=level,
                             event_units=_event_units(events, fp_e.unit, places, level),
-                            contrib=contrib, periods=periods, actors=actors, events=events,
-                            claims=claims, id_col=id_col, s=s)
+                            contrib=contrib, periods=periods, actors=actors, ids=ids, s=s)
         parts, zparts = [rows], [z]
     # activity per admin unit (admin-2 where it exists), for the inferred shifts
     act_level = 1 if s.level == "admin1" else 2
     activity = unit_activity(contrib, _event_units(events, fp_e.unit, places, act_level), periods)
-    pres = pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
-    zones = pd.concat([z for z in zparts if len(z)] or [zparts[0]], ignore_index=True)
+    pres, zones = concat_rows(parts), concat_rows(zparts)
     pres = pres.sort_values(["period_start", "unit_id", "group"], kind="stable")
     zones = zones.sort_values(["period_start", "unit_id"], kind="stable")
     return {"presence": pres.reset_index(drop=True), "zones": zones.reset_index(drop=True),

@@ -19,8 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model import (RANK, PresenceSettings, Space, join_ids, lookup_joined, rows_frame,
-                       sides)
+from ._arrays import unique_inverse
+from .model import (RANK, PresenceSettings, RecordIds, Space, join_codes, join_ids,
+                    lookup_joined, rows_frame, sides)
 from .support import NO_CONF
 from .zones import reconcile
 
@@ -67,9 +68,8 @@ class _Keys:
 
 
 def summarise(local: Space, area: Space, *, places, level: int, event_units: np.ndarray,
-              contrib, periods: pd.DataFrame, actors: pd.DataFrame, events: pd.DataFrame,
-              claims: pd.DataFrame, id_col: str, s: PresenceSettings
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+              contrib, periods: pd.DataFrame, actors: pd.DataFrame, ids: RecordIds,
+              s: PresenceSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Presence rows and verdicts of the admin units at ``level`` (1 or 2)."""
     P = len(periods)
     members = places.cells.members
@@ -91,7 +91,7 @@ def summarise(local: Space, area: Space, *, places, level: int, event_units: np.
 
     u, g, p = keys.split(table["key"].to_numpy())
     ev, cl = _evidence(table["key"].to_numpy(), local, area, members, m_unit, area_target,
-                       contrib, event_units, upos, gpos, keys, events, claims, id_col, s)
+                       contrib, event_units, upos, gpos, keys, ids, s)
     side = sides(groups[g], actors)
     side_codes = pd.factorize(pd.Series(side, dtype=object))[0]
     status = table["status"].to_numpy()
@@ -167,7 +167,7 @@ def _activity_part(contrib, event_units, upos, gpos, keys: _Keys) -> pd.DataFram
     ok = unit != ""
     key = keys.of(upos[unit[ok]].to_numpy(), gpos[contrib.group[ok]].to_numpy(),
                   contrib.pidx[ok])
-    k, inv = np.unique(key, return_inverse=True)
+    k, inv = unique_inverse(key)
     return pd.DataFrame({"key": k, "activity": np.bincount(inv, weights=contrib.act[ok]),
                          "n": np.bincount(inv)})
 
@@ -265,7 +265,7 @@ def _flag(column: pd.Series, default: bool) -> np.ndarray:
 
 
 def _evidence(keys_wanted, local: Space, area: Space, members, m_unit, area_target, contrib,
-              event_units, upos, gpos, keys: _Keys, events, claims, id_col, s):
+              event_units, upos, gpos, keys: _Keys, ids: RecordIds, s):
     blank = np.full(len(keys_wanted), "", dtype=object)
     if not s.evidence:
         return blank, blank.copy()
@@ -298,13 +298,14 @@ def _evidence(keys_wanted, local: Space, area: Space, members, m_unit, area_targ
     ev_parts.append((keys.of(upos[unit[ok]].to_numpy(), gpos[contrib.group[ok]].to_numpy(),
                              contrib.pidx[ok]), contrib.row[ok]))
     result = []
-    for parts, frame, col in ((ev_parts, events, id_col), (cl_parts, claims, "claim_id")):
-        if not parts or frame is None or len(frame) == 0:
+    for parts, codes_, names in ((ev_parts, ids.event_codes, ids.event_names),
+                                 (cl_parts, ids.claim_codes, ids.claim_names)):
+        if not parts or len(names) == 0:
             result.append(blank.copy())
             continue
         key = np.concatenate([a for a, _ in parts])
         rows = np.concatenate([b for _, b in parts])
-        result.append(lookup_joined(keys_wanted, join_ids(key, frame[col].to_numpy(dtype=object)[rows])))
+        result.append(lookup_joined(keys_wanted, join_codes(key, codes_[rows], names)))
     return result[0], result[1]
 
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._arrays import unique_ints
+
 ZONES = ("none", "state_control", "state_leaning", "contested", "insurgent_leaning",
          "insurgent_control")
 ZONE_LABELS = {"none": "no information", "state_control": "state control",
@@ -63,7 +65,7 @@ def reconcile(place: np.ndarray, period: np.ndarray, side: np.ndarray, is_state:
 
     def sides_with(mask: np.ndarray) -> np.ndarray:
         """Number of distinct sides per place among the rows in ``mask``."""
-        key = np.unique(cell[mask] * (int(side.max()) + 1) + side[mask])
+        key = unique_ints(cell[mask] * (int(side.max()) + 1) + side[mask])
         return np.bincount(key // (int(side.max()) + 1), minlength=C)
 
     n_control = sides_with(status == CONTROL)

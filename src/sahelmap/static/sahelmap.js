@@ -341,6 +341,7 @@
   };
 
   S.slider = function (map, labels, start) {
+    S.periods = labels.slice();
     var ctl = L.control({position: "bottomleft"});
     ctl.onAdd = function () {
       var div = L.DomUtil.create("div", "sm-slider leaflet-bar");
