@@ -46,6 +46,29 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
                   width_mm: float = 170.0, text: bool = True, source: str = "see the events table"):
     """A matplotlib Figure of one period (the caller saves or closes it)."""
     plt.rcParams["svg.hashsalt"] = "sahelmap"
+    fig, ax = _frame(width_mm, geodata)
+    actors = geodata.actors.set_index("actor_id")
+    period = tables["periods"].set_index("period").loc[label]
+    start, end = str(period["period_start"]), str(period["period_end"])
+    pres = _draw_presence(ax, tables["presence"], label, geodata, actors)
+    ev = _draw_events(ax, tables["events"], start, end, actors)
+    _draw_axes(ax, tables["axes"], label, geodata, actors)
+    if text:
+        _draw_labels(ax, labels)
+    _draw_furniture(fig, ax, text)
+    if text:
+        fig.text(0.01, 0.965, f"Armed-group presence, events and axes: {label} ({start} to {end})",
+                 fontsize=9.5, fontweight="bold", va="top")
+        groups = sorted(set(pres["group"]) | set(ev["actor"] if len(ev) else []) - {""})
+        _legend(fig, groups, actors)
+        fig.text(0.99, 0.125, ATTRIBUTION.format(source), fontsize=4.8, ha="right", va="top",
+                 color="#444444")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return fig
+
+
+def _frame(width_mm: float, geodata):
     w_in = width_mm / 25.4
     x0, x1, y0, y1 = EXTENT
     k = math.cos(math.radians((y0 + y1) / 2))
@@ -60,12 +83,12 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
     ax.set_yticks([])
     geodata.countries.plot(ax=ax, color="#f4f1ea", edgecolor="#8a8a8a", linewidth=0.6)
     geodata.admin1.boundary.plot(ax=ax, color="#b8b2a6", linewidth=0.3)
+    return fig, ax
 
-    actors = geodata.actors.set_index("actor_id")
-    period = tables["periods"].set_index("period").loc[label]
-    start, end = str(period["period_start"]), str(period["period_end"])
-    pres = tables["presence"]
-    pres = pres[(pres["period"].astype(str) == label) & (pres["status"] != "none")]
+
+def _draw_presence(ax, presence: pd.DataFrame, label: str, geodata, actors) -> pd.DataFrame:
+    """Cells and units where a group is present; returns the period's rows drawn."""
+    pres = presence[(presence["period"].astype(str) == label) & (presence["status"] != "none")]
     units = unit_geometries(geodata, pres["unit_id"])[["unit_id", "geometry"]]
     shapes = units.merge(pres, on="unit_id")
     shapes["soft"] = ~shapes["confidence"].isin(["corroborated", "reported"])
@@ -83,31 +106,36 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
                   zorder=3 if area else 4)
         if not soft:
             part.plot(ax=ax, facecolor=colour, alpha=alpha, edgecolor="none", zorder=3.5)
+    return pres
 
-    ev = tables["events"]
-    ev = ev[(ev["date_start"].astype(str) <= end) & (ev["date_end"].astype(str) >= start)]
+
+def _draw_events(ax, events: pd.DataFrame, start: str, end: str, actors) -> pd.DataFrame:
+    ev = events[(events["date_start"].astype(str) <= end) & (events["date_end"].astype(str) >= start)]
     ev = event_points(ev).sort_values("event_id")
-    if len(ev):
-        fat = pd.to_numeric(ev["fatalities"], errors="coerce").fillna(0).to_numpy()
-        coarse = ev["location_precision"].isin(["admin1", "admin2"]).to_numpy()
-        exact_date = (ev["date_precision"] == "day").to_numpy()
-        colours = ev["actor"].map(actors["colour"]).fillna("#777777").to_numpy()
-        edges = ev["event_type"].map(TYPE_EDGE).fillna("#555555").to_numpy()
-        size = (4 + 2 * np.sqrt(fat)) ** 2
-        lon = pd.to_numeric(ev["longitude"]).to_numpy()
-        lat = pd.to_numeric(ev["latitude"]).to_numpy()
-        fine = ~coarse
-        ax.scatter(lon[fine], lat[fine], s=size[fine], c=list(colours[fine]),
-                   alpha=None, edgecolors=list(edges[fine]), linewidths=1.0, zorder=5)
-        for i in np.flatnonzero(fine & ~exact_date):
-            ax.scatter([lon[i]], [lat[i]], s=size[i], facecolors="white", alpha=0.55,
-                       edgecolors="none", zorder=5.1)  # pale fill: date known to a range
-        if coarse.any():
-            ax.scatter(lon[coarse], lat[coarse], s=np.maximum(size[coarse], 250),
-                       facecolors="none", edgecolors=list(edges[coarse]), linewidths=1.0,
-                       linestyles="--", zorder=5)
+    if not len(ev):
+        return ev
+    fat = pd.to_numeric(ev["fatalities"], errors="coerce").fillna(0).to_numpy()
+    coarse = ev["location_precision"].isin(["admin1", "admin2"]).to_numpy()
+    exact_date = (ev["date_precision"] == "day").to_numpy()
+    colours = ev["actor"].map(actors["colour"]).fillna("#777777").to_numpy()
+    edges = ev["event_type"].map(TYPE_EDGE).fillna("#555555").to_numpy()
+    size = (4 + 2 * np.sqrt(fat)) ** 2
+    lon = pd.to_numeric(ev["longitude"]).to_numpy()
+    lat = pd.to_numeric(ev["latitude"]).to_numpy()
+    fine = ~coarse
+    ax.scatter(lon[fine], lat[fine], s=size[fine], c=list(colours[fine]),
+               alpha=None, edgecolors=list(edges[fine]), linewidths=1.0, zorder=5)
+    ranged = fine & ~exact_date  # pale fill: date known to a range
+    ax.scatter(lon[ranged], lat[ranged], s=size[ranged], facecolors="white", alpha=0.55,
+               edgecolors="none", zorder=5.1)
+    if coarse.any():
+        ax.scatter(lon[coarse], lat[coarse], s=np.maximum(size[coarse], 250),
+                   facecolors="none", edgecolors=list(edges[coarse]), linewidths=1.0,
+                   linestyles="--", zorder=5)
+    return ev
 
-    axes = tables["axes"]
+
+def _draw_axes(ax, axes: pd.DataFrame, label: str, geodata, actors) -> None:
     axes = axes[axes["period"].astype(str) == label].sort_values(["kind", "axis_id"])
     for line, (_, row) in zip(display_lines(axes, geodata.countries), axes.iterrows()):
         if line is None:
@@ -119,19 +147,24 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
                                      linestyle={"inferred": "--", "influence": ":"}.get(
                                          row["kind"], "-"), zorder=6))
 
-    if text:
-        for r in labels.itertuples(index=False):
-            if x0 < r.longitude < x1 and y0 < r.latitude < y1:
-                style = {"country": dict(fontsize=6, color="#6b6b6b"),
-                         "capital": dict(fontsize=6.5, fontweight="bold"),
-                         "town": dict(fontsize=6)}[r.kind]
-                name = r.name.upper() if r.kind == "country" else r.name
-                ax.text(r.longitude + (0 if r.kind == "country" else 0.08), r.latitude, name,
-                        zorder=7, va="center", **style)
-                if r.kind != "country":
-                    ax.plot([r.longitude], [r.latitude], "o", ms=1.8, color="#222222", zorder=7)
 
-    # scale bar and north arrow (drawn with or without text)
+def _draw_labels(ax, labels: pd.DataFrame) -> None:
+    x0, x1, y0, y1 = EXTENT
+    for r in labels.itertuples(index=False):
+        if x0 < r.longitude < x1 and y0 < r.latitude < y1:
+            style = {"country": dict(fontsize=6, color="#6b6b6b"),
+                     "capital": dict(fontsize=6.5, fontweight="bold"),
+                     "town": dict(fontsize=6)}[r.kind]
+            name = r.name.upper() if r.kind == "country" else r.name
+            ax.text(r.longitude + (0 if r.kind == "country" else 0.08), r.latitude, name,
+                    zorder=7, va="center", **style)
+            if r.kind != "country":
+                ax.plot([r.longitude], [r.latitude], "o", ms=1.8, color="#222222", zorder=7)
+
+
+def _draw_furniture(fig, ax, text: bool) -> None:
+    """Scale bar and north arrow (drawn with or without text)."""
+    x0, x1, y0, y1 = EXTENT
     km_per_deg = 111.32 * math.cos(math.radians(y0 + 1))
     bar_km = _nice_km((x1 - x0) * km_per_deg)
     bx, by = x0 + 0.5, y0 + 0.5
@@ -142,30 +175,25 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
         ax.text(bx + bar_km / km_per_deg / 2, by + 0.25, f"{bar_km} km", ha="center", fontsize=6.5,
                 zorder=8)
         ax.text(x1 - 0.7, y1 - 1.85, "N", ha="center", fontsize=8, fontweight="bold", zorder=8)
-        fig.text(0.01, 0.965, f"Armed-group presence, events and axes: {label} ({start} to {end})",
-                 fontsize=9.5, fontweight="bold", va="top")
-        groups = sorted(set(pres["group"]) | set(ev["actor"] if len(ev) else []) - {""})
-        handles = [Patch(facecolor=actors["colour"].get(g, "#777777"), edgecolor="#555555",
-                         label=str(actors["display_name"].get(g, g))) for g in groups]
-        handles += [Patch(facecolor="#888888", alpha=a, label=s) for s, a in STATUS_ALPHA.items()]
-        handles += [Patch(facecolor="none", edgecolor="#555555", hatch="////", linestyle=":",
-                          label="claimed or assessed only"),
-                    Patch(facecolor="#dddddd", edgecolor="#555555", linestyle="--",
-                          label="region named only as a whole")]
-        handles += [Line2D([], [], marker="o", ls="", mfc="#dddddd", mec=TYPE_EDGE[t],
-                           label=t.replace("_", " ")) for t in ("battle", "attack",
-                                                                "violence_against_civilians",
-                                                                "seizure")]
-        handles += [Line2D([], [], color="#555555", lw=2, label="declared movement"),
-                    Line2D([], [], color="#555555", lw=2, ls="--", label="inferred shift"),
-                    Line2D([], [], color="#555555", lw=2, ls=":", label="route of influence")]
-        fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=5.5, frameon=False,
-                   bbox_to_anchor=(0.5, 0.015))
-        fig.text(0.99, 0.125, ATTRIBUTION.format(source), fontsize=4.8, ha="right", va="top",
-                 color="#444444")
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    return fig
+
+
+def _legend(fig, groups: list[str], actors) -> None:
+    handles = [Patch(facecolor=actors["colour"].get(g, "#777777"), edgecolor="#555555",
+                     label=str(actors["display_name"].get(g, g))) for g in groups]
+    handles += [Patch(facecolor="#888888", alpha=a, label=s) for s, a in STATUS_ALPHA.items()]
+    handles += [Patch(facecolor="none", edgecolor="#555555", hatch="////", linestyle=":",
+                      label="claimed or assessed only"),
+                Patch(facecolor="#dddddd", edgecolor="#555555", linestyle="--",
+                      label="region named only as a whole")]
+    handles += [Line2D([], [], marker="o", ls="", mfc="#dddddd", mec=TYPE_EDGE[t],
+                       label=t.replace("_", " ")) for t in ("battle", "attack",
+                                                            "violence_against_civilians",
+                                                            "seizure")]
+    handles += [Line2D([], [], color="#555555", lw=2, label="declared movement"),
+                Line2D([], [], color="#555555", lw=2, ls="--", label="inferred shift"),
+                Line2D([], [], color="#555555", lw=2, ls=":", label="route of influence")]
+    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=5.5, frameon=False,
+               bbox_to_anchor=(0.5, 0.015))
 
 
 def save_figure(fig, path: Path | str, *, dpi: int = 300) -> Path:

@@ -33,11 +33,9 @@ import pandas as pd
 
 from ._arrays import unique_ints, unique_inverse
 from .actors import JOINT
-from .grid import Cells
 from .periods import slice_records
 from .support import (CONFIDENCE_CODE, CONFIDENCE_NAMES, EXISTENCE_TYPES, FULL_EFFECT, NO_CONF,
-                      Footprints, codes, footprints, map_codes, pair_rows, participation,
-                      role_weight, unit_space)
+                      Footprints, codes, map_codes, pair_rows, participation, role_weight)
 from .zones import reconcile
 
 STATUSES = ("none", "present", "contested", "dominant", "control")

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from .axes import AxesSettings, axes
 from ._errors import InputError

@@ -74,7 +74,6 @@ def summarise(local: Space, area: Space, *, places, level: int, event_units: np.
     P = len(periods)
     members = places.cells.members
     m_unit = output_units(members, level)
-    area_ids = places.unit_ids
     area_target, area_full = _area_targets(places, level)
     groups = np.unique(np.concatenate([local.group, area.group, contrib.group])).astype(object)
     gpos = pd.Series(np.arange(len(groups)), index=groups)
