@@ -67,9 +67,24 @@ def role_weight(role: str, opponent_weight: float) -> float:
 
 
 def codes(values) -> tuple[np.ndarray, np.ndarray]:
-    """Factorize strings once: (integer codes, distinct values); NaN becomes ''."""
-    c, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("").astype(str))
-    return c.astype("int64"), np.asarray(uniques, dtype=object)
+    """Factorize strings once: (integer codes, distinct values as text); missing values
+    become ''. Only the distinct values are converted to text."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        cat = values.array if isinstance(values, pd.Series) else values
+        c = np.asarray(cat.codes, dtype="int64")
+        uniques = np.asarray(cat.categories, dtype=object)
+    else:
+        c, uniques = pd.factorize(np.asarray(values, dtype=object))
+        c = c.astype("int64")
+        uniques = np.asarray(uniques, dtype=object)
+    # missing values (-1) become '', and values that read alike as text are merged
+    missing = bool((c < 0).any())
+    text = np.array([str(u) for u in uniques] + [""] * missing, dtype=object)
+    text[:len(uniques)][pd.isna(uniques)] = ""
+    merged, names = pd.factorize(text)
+    if missing:
+        c = np.where(c < 0, len(uniques), c)
+    return merged[c].astype("int64"), np.asarray(names, dtype=object)
 
 
 def map_codes(values, mapping, default) -> np.ndarray:
