@@ -164,8 +164,8 @@ def _event_contributions(events: pd.DataFrame, periods: pd.DataFrame, actors: pd
     is_last = pidx == last[row]
     end = np.where((role == "end") & is_last, 1, np.where((role == "end_control") & is_last, 2, 0))
     pe = _days(periods["period_end"])
-    day = np.minimum(_days(events["date_end"])[row] if n else row, pe[pidx])
-    conf = map_codes(events["confidence"], CONFIDENCE_CODE, NO_CONF).astype("int64")[row] \
+    day = np.minimum(_days(events["date_end"])[row] if n else row, pe[pidx]).astype("int32")
+    conf = map_codes(events["confidence"], CONFIDENCE_CODE, NO_CONF).astype("int8")[row] \
         if n else row
     count = np.bincount(row, minlength=n)
     return _Contrib(row=row, group=part["group"].to_numpy(dtype=object)[pi], pidx=pidx,
@@ -314,9 +314,10 @@ def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: in
            "N": np.bincount(flat, minlength=size).reshape(P, K)}
     unc = np.zeros(size, bool)
     unc[flat[contrib.uncertain[c]]] = True
-    LD = np.full(size, -1, "int64")
+    # small integer types: these matrices are keys × periods, millions of cells each
+    LD = np.full(size, -1, "int32")
     np.maximum.at(LD, flat, contrib.day[c])
-    CF = np.full(size, NO_CONF, "int64")
+    CF = np.full(size, NO_CONF, "int8")
     np.minimum.at(CF, flat, contrib.conf[c])
     clear = np.zeros(size, bool)      # carry cleared at the start of the period
     end_ctl = np.zeros(size, bool)    # claimed control cleared at the start of the period
@@ -335,9 +336,9 @@ def _claim_matrices(cl: pd.DataFrame, cl_spread: _Spread, ck: np.ndarray, K: int
     at the end of their dates; absences clear the carry (updating ``ev``'s LD, CF and
     clear in place)."""
     size = K * P
-    out = {"effect": np.zeros(size, "int64"), "e_conf": np.full(size, NO_CONF, "int64"),
+    out = {"effect": np.zeros(size, "int8"), "e_conf": np.full(size, NO_CONF, "int8"),
            "c_in": np.zeros(size), "c_end": np.zeros(size),
-           "c_end_conf": np.full(size, NO_CONF, "int64"), "forced": np.zeros(size, bool),
+           "c_end_conf": np.full(size, NO_CONF, "int8"), "forced": np.zeros(size, bool),
            "claim_in": np.zeros(size, bool), "kp_flat": np.array([], "int64")}
     if len(ck):
         cs = cl.iloc[cl_spread.ci].reset_index(drop=True)
@@ -391,8 +392,8 @@ def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _
     conf = np.where(carried, CFF.T, CF)
     conf = np.where(tail, np.minimum(conf, C_conf), conf)
     pe = _days(periods["period_end"])[None, :]
-    age = np.where(LDF.T >= 0, pe - LDF.T, -1)
-    basis = np.where(tail, C_conf + 1, basis)
+    age = np.where(LDF.T >= 0, pe - LDF.T, -1).astype("int32")
+    basis = np.where(tail, C_conf + 1, basis).astype("int8")
     zones = _verdicts(status, score, kp, group, actors)
     cl_rows = (cl["row"].to_numpy()[cl_spread.ci].astype("int64") if len(keys.cl)
                else c["kp_flat"])
@@ -453,15 +454,15 @@ def _carry(O, Hin, Hend, c_end, c_end_conf, clear, end_ctl, has, LD, CF, periods
     S = np.empty((P, K), "float64")
     H = np.empty((P, K), "float64")
     C = np.empty((P, K), "float64")
-    C_conf = np.empty((P, K), "int64")
+    C_conf = np.empty((P, K), "int8")
     score = np.zeros(K)
     tail = np.zeros(K)
     hold = np.zeros(K)
-    hold_conf = np.full(K, NO_CONF, "int64")
-    LDF = np.empty((P, K), "int64")
-    CFF = np.empty((P, K), "int64")
-    latest = np.full(K, -1, "int64")
-    best = np.full(K, NO_CONF, "int64")
+    hold_conf = np.full(K, NO_CONF, "int8")
+    LDF = np.empty((P, K), "int32")
+    CFF = np.empty((P, K), "int8")
+    latest = np.full(K, -1, "int32")
+    best = np.full(K, NO_CONF, "int8")
     for p in range(P):
         score *= keep[p]
         score *= carry[p]
@@ -497,14 +498,15 @@ def _status(score: np.ndarray, kp: np.ndarray, group: np.ndarray, actors: pd.Dat
     whose support never goes beyond ``present``.
     """
     K, P = score.shape
-    pc = pd.factorize(pd.Series(kp))[0] if K else np.array([], "int64")
-    U = int(pc.max()) + 1 if K else 0
-    total = np.zeros((U, P))
-    np.add.at(total, pc, score)
+    # keys come ordered by place: each place's keys are one run
+    starts = np.flatnonzero(np.r_[True, kp[1:] != kp[:-1]]) if K else np.array([], "int64")
+    pc = np.cumsum(np.r_[0, (kp[1:] != kp[:-1]).astype("int64")]) if K else starts
+    U = len(starts)
+    total = np.add.reduceat(score, starts, axis=0) if K else np.zeros((0, P))
     denom = total[pc]
     share = np.divide(score, denom, out=np.zeros_like(score), where=denom > 0)
     present = score >= s.present_threshold
-    status = np.where(present, RANK["present"], RANK["none"]).astype("int64")
+    status = np.where(present, RANK["present"], RANK["none"]).astype("int8")
     if capped or K == 0:
         return status, share
     side_codes = pd.factorize(pd.Series(sides(group, actors), dtype=object))[0]
@@ -526,8 +528,8 @@ def _claims_apply(status: np.ndarray, effect: np.ndarray, e_conf: np.ndarray, ho
     Returns (status, basis index into BASES, where the hold after the dates applied).
     """
     status = status.copy()
-    basis = np.zeros(status.shape, "int64")
-    by_claim = e_conf + 1
+    basis = np.zeros(status.shape, "int8")
+    by_claim = (e_conf + 1).astype("int8")
     for eff, rank, force in (("clear", "none", True), ("control", "control", True),
                              ("contested", "contested", False), ("present", "present", False)):
         m = effect == EFFECT_CODE[eff]
