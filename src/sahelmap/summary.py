@@ -22,7 +22,7 @@ import pandas as pd
 from ._arrays import unique_inverse
 from .model import (RANK, PresenceSettings, RecordIds, Space, join_codes, join_ids,
                     lookup_joined, rows_frame, sides)
-from .support import NO_CONF
+from .support import NO_CONF, codes
 from .zones import reconcile
 
 STATUS_KEYS = ("present", "contested", "dominant", "control")
@@ -270,31 +270,40 @@ def _evidence(keys_wanted, local: Space, area: Space, members, m_unit, area_targ
         return blank, blank.copy()
     ev_parts, cl_parts = [], []
     P = keys.P
+
+    def pos_of(index: pd.Series, names: np.ndarray) -> np.ndarray:
+        """Positions of text values, looked up once per distinct value."""
+        c, uniq = codes(names)
+        return index.reindex(uniq).to_numpy()[c].astype("int64") if len(c) else c
+
+    # look up units and groups per member, per key and per event row, not per pair
+    m_upos = pos_of(upos, m_unit)
+    t_upos = np.where(area_target != "", pos_of(upos, np.where(area_target != "", area_target,
+                                                                 upos.index[0])), -1)
+    l_gpos, a_gpos = pos_of(gpos, local.group), pos_of(gpos, area.group)
     # behind the unit's cells where the group is present
-    for space, pairs, out in ((local, local.ev_pairs, ev_parts), (local, local.cl_pairs, cl_parts)):
+    for pairs, out in ((local.ev_pairs, ev_parts), (local.cl_pairs, cl_parts)):
         flat, rows = pairs
         if len(flat) == 0:
             continue
         k, p = flat // P, flat % P
-        m = space.status[k, p] >= RANK["present"]
+        m = local.status[k, p] >= RANK["present"]
         k, p, rows = k[m], p[m], rows[m]
-        pos, mrow = _expand_cells(space.place[k], members["cell"].to_numpy())
-        out.append((keys.of(upos[m_unit[mrow]].to_numpy(), gpos[space.group[k[pos]]].to_numpy(),
-                            p[pos]), rows[pos]))
+        pos, mrow = _expand_cells(local.place[k], members["cell"].to_numpy())
+        out.append((keys.of(m_upos[mrow], l_gpos[k[pos]], p[pos]), rows[pos]))
     # records located to the unit (or a province of it)
     for pairs, out in ((area.ev_pairs, ev_parts), (area.cl_pairs, cl_parts)):
         flat, rows = pairs
         if len(flat) == 0:
             continue
         k, p = flat // P, flat % P
-        t = area_target[area.place[k]]
-        ok = t != ""
-        out.append((keys.of(upos[t[ok]].to_numpy(), gpos[area.group[k[ok]]].to_numpy(), p[ok]),
-                    rows[ok]))
+        t = t_upos[area.place[k]]
+        ok = t >= 0
+        out.append((keys.of(t[ok], a_gpos[k[ok]], p[ok]), rows[ok]))
     # every event counted in the unit's activity
     unit = event_units[contrib.row]
     ok = unit != ""
-    ev_parts.append((keys.of(upos[unit[ok]].to_numpy(), gpos[contrib.group[ok]].to_numpy(),
+    ev_parts.append((keys.of(pos_of(upos, unit[ok]), pos_of(gpos, contrib.group[ok]),
                              contrib.pidx[ok]), contrib.row[ok]))
     result = []
     for parts, codes_, names in ((ev_parts, ids.event_codes, ids.event_names),
