@@ -9,14 +9,12 @@ Writes MAPS_DIR/screenshots/index-PERIOD.png and MAPS_DIR/screenshots/PERIOD.png
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sahelmap.periods import LABEL_PATTERN  # noqa: E402
 from tests.browser import Watched, browser  # noqa: E402
-
-PERIOD = re.compile(r"\d{4}(-\d{2}(-\d{2})?|-W\d{2}|-Q\d)?")
 
 
 def _show_on_index(page, period: str) -> None:
@@ -35,10 +33,15 @@ def _show_on_index(page, period: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 3 or not all(PERIOD.fullmatch(p) for p in argv[2:]):
+    if len(argv) < 3 or not all(LABEL_PATTERN.match(p) for p in argv[2:]):
         print(__doc__.strip().splitlines()[-2], file=sys.stderr)
         return 2
     site, periods = Path(argv[1]).resolve(), argv[2:]
+    missing = [p for p in ["index", *periods] if not (site / f"{p}.html").is_file()]
+    if missing:
+        print(f"screenshots: {site / (missing[0] + '.html')} not found; build the site first "
+              "(make) and name periods it has (maps/*.html)", file=sys.stderr)
+        return 2
     out = site / "screenshots"
     out.mkdir(exist_ok=True)
     with browser() as ctx:

@@ -332,12 +332,12 @@ def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: in
 
 def _claim_matrices(cl: pd.DataFrame, cl_spread: _Spread, ck: np.ndarray, K: int, P: int,
                     capped: bool, ev: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Claims placed: the effect in force and its confidence, the claim weights in and
-    at the end of their dates; absences clear the carry (updating ``ev``'s LD, CF and
-    clear in place)."""
+    """Claims placed: the effect in force and its confidence, the claim weight at the end
+    of their dates (held afterwards); absences clear the carry (updating ``ev``'s LD,
+    CF and clear in place)."""
     size = K * P
     out = {"effect": np.zeros(size, "int8"), "e_conf": np.full(size, NO_CONF, "int8"),
-           "c_in": np.zeros(size), "c_end": np.zeros(size),
+           "c_end": np.zeros(size),
            "c_end_conf": np.full(size, NO_CONF, "int8"), "forced": np.zeros(size, bool),
            "claim_in": np.zeros(size, bool), "kp_flat": np.array([], "int64")}
     if len(ck):
@@ -358,7 +358,6 @@ def _claim_matrices(cl: pd.DataFrame, cl_spread: _Spread, ck: np.ndarray, K: int
         out["effect"][best["flat"].to_numpy()] = best["eo"].to_numpy()
         out["e_conf"][best["flat"].to_numpy()] = best["conf"].to_numpy()
         pos = cs[cs["eff"] != "clear"]
-        np.maximum.at(out["c_in"], pos["flat"].to_numpy(), pos["value"].to_numpy())
         ending = pos[pos["last"]].sort_values(["flat", "value"], ascending=[True, False]) \
             .drop_duplicates("flat")
         out["c_end"][ending["flat"].to_numpy()] = ending["value"].to_numpy()
@@ -396,7 +395,7 @@ def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _
     basis = np.where(tail, C_conf + 1, basis).astype("int8")
     zones = _verdicts(status, score, kp, group, actors)
     cl_rows = (cl["row"].to_numpy()[cl_spread.ci].astype("int64") if len(keys.cl)
-               else c["kp_flat"])
+               else np.array([], "int64"))
     return Space(place=kp, group=group, status=status, score=score, share=share,
                  activity=e["A"].T, n=e["N"].T, basis=basis, conf=conf, age=age,
                  carried=carried, uncertain=e["unc"].T, claim_in=claim_in, zones=zones,
@@ -562,6 +561,12 @@ class RecordIds:
             c, names = pd.factorize(frame[col].fillna("").astype(str), sort=True)
             return c.astype("int64"), np.asarray(names, dtype=object)
         return cls(*fac(events, id_col), *fac(claims, "claim_id"))
+
+    @classmethod
+    def none(cls) -> "RecordIds":
+        """For runs without evidence lists (the sensitivity runs)."""
+        empty = (np.array([], "int64"), np.array([], dtype=object))
+        return cls(*empty, *empty)
 
 
 def join_codes(key: np.ndarray, codes_: np.ndarray, names: np.ndarray):

@@ -20,8 +20,8 @@ import pandas as pd
 from .grid import Cells, Grid, cover
 from .model import (BASES, CLAIM_EFFECT, CONFIDENCE_ORDER, LEVELS, PRESENCE_COLUMNS, RANK,
                     STATE_SIDE_KINDS, STATUSES, ZONE_COLUMNS, PresenceSettings,
-                    RecordIds, _claim_slices, _event_contributions, _model, _spread, concat_rows, sides,
-                    space_rows, zone_rows)
+                    RecordIds, _claim_slices, _event_contributions, _model, _spread,
+                    concat_rows, sides, space_rows, zone_rows)
 from .support import footprints, unit_space
 from .summary import summarise, unit_activity
 
@@ -96,8 +96,7 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
                          f"the settings ask for {s.cell_km:g} km; call places_for again")
     claims = _empty_claims() if claims is None or len(claims) == 0 else claims
     id_col = "event_id" if "event_id" in events.columns else events.columns[0]
-    ids = (RecordIds.of(events, claims, id_col) if s.evidence
-           else RecordIds.of(events.iloc[:0], None, id_col))
+    ids = RecordIds.of(events, claims, id_col) if s.evidence else RecordIds.none()
     contrib = _event_contributions(events, periods, actors, s)
     cl = _claim_slices(claims, periods, s)
     fp_e = footprints(events, places.cells, s.kernel_km, places.unit_ids)

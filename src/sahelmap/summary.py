@@ -16,6 +16,8 @@ period is drawn again from the unit's group statuses (:mod:`sahelmap.zones`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -67,6 +69,38 @@ class _Keys:
         return key // (self.G * self.P), (key // self.P) % self.G, key % self.P
 
 
+def _positions_in(names: np.ndarray, values) -> np.ndarray:
+    """Position of each value among the sorted ``names`` (-1 where absent), looked up
+    once per distinct value, not once per row."""
+    c, uniq = codes(values)
+    if len(c) == 0:
+        return c
+    at = np.searchsorted(names, uniq)
+    found = (at < len(names)) & (names[np.minimum(at, len(names) - 1)] == uniq)
+    return np.where(found, at, -1)[c]
+
+
+@dataclass
+class _Positions:
+    """Unit and group positions of everything the unit table is keyed by."""
+
+    member_unit: np.ndarray   # per cell membership row
+    target_unit: np.ndarray   # per area unit: where its support goes (-1 nowhere)
+    local_group: np.ndarray   # per key of the cell space
+    area_group: np.ndarray    # per key of the area space
+    contrib_unit: np.ndarray  # per event contribution (-1 for none)
+    contrib_group: np.ndarray
+
+    @classmethod
+    def of(cls, unit_names, groups, m_unit, area_target, local, area, contrib, event_units):
+        return cls(member_unit=_positions_in(unit_names, m_unit),
+                   target_unit=_positions_in(unit_names, area_target),
+                   local_group=_positions_in(groups, local.group),
+                   area_group=_positions_in(groups, area.group),
+                   contrib_unit=_positions_in(unit_names, event_units[contrib.row]),
+                   contrib_group=_positions_in(groups, contrib.group))
+
+
 def summarise(local: Space, area: Space, *, places, level: int, event_units: np.ndarray,
               contrib, periods: pd.DataFrame, actors: pd.DataFrame, ids: RecordIds,
               s: PresenceSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -75,22 +109,23 @@ def summarise(local: Space, area: Space, *, places, level: int, event_units: np.
     members = places.cells.members
     m_unit = output_units(members, level)
     area_target, area_full = _area_targets(places, level)
-    groups = np.unique(np.concatenate([local.group, area.group, contrib.group])).astype(object)
-    gpos = pd.Series(np.arange(len(groups)), index=groups)
+    groups = np.unique(np.concatenate([local.group, area.group, contrib.group]).astype(str)
+                       ).astype(object)
     unit_names = np.unique(np.concatenate([m_unit, area_target[area_target != ""],
-                                           event_units[event_units != ""]])).astype(object)
-    upos = pd.Series(np.arange(len(unit_names)), index=unit_names)
+                                           event_units[event_units != ""]]).astype(str)
+                           ).astype(object)
     keys = _Keys(unit_names, groups, P)
-    n_cells = np.bincount(upos[m_unit].to_numpy(), minlength=len(unit_names)).astype("float64")
+    at = _Positions.of(unit_names, groups, m_unit, area_target, local, area, contrib,
+                       event_units)
+    n_cells = np.bincount(at.member_unit, minlength=len(unit_names)).astype("float64")
 
-    cells = _cell_part(local, members, m_unit, upos, gpos, keys)
-    areas = _area_part(area, area_target, area_full, upos, gpos, keys)
-    acts = _activity_part(contrib, event_units, upos, gpos, keys)
+    cells = _cell_part(local, members, at, keys)
+    areas = _area_part(area, area_full, at, keys)
+    acts = _activity_part(contrib, at, keys)
     table = _merge(cells, areas, acts, n_cells, keys, s)
 
     u, g, p = keys.split(table["key"].to_numpy())
-    ev, cl = _evidence(table["key"].to_numpy(), local, area, members, m_unit, area_target,
-                       contrib, event_units, upos, gpos, keys, ids, s)
+    ev, cl = _evidence(table["key"].to_numpy(), local, area, members, contrib, at, keys, ids, s)
     side = sides(groups[g], actors)
     side_codes = pd.factorize(pd.Series(side, dtype=object))[0]
     status = table["status"].to_numpy()
@@ -133,39 +168,36 @@ def _area_targets(places, level: int) -> tuple[np.ndarray, np.ndarray]:
     return ids.astype(object), np.ones(len(ids), bool)
 
 
-def _cell_part(local: Space, members, m_unit, upos, gpos, keys: _Keys) -> pd.DataFrame:
+def _cell_part(local: Space, members, at: _Positions, keys: _Keys) -> pd.DataFrame:
     k, p = np.nonzero(local.status >= RANK["present"])
     pos, mrow = _expand_cells(local.place[k], members["cell"].to_numpy())
     k, p = k[pos], p[pos]
-    u = upos[m_unit[mrow]].to_numpy()
-    g = gpos[local.group[k]].to_numpy()
-    return pd.DataFrame({"key": keys.of(u, g, p), "status": local.status[k, p],
+    return pd.DataFrame({"key": keys.of(at.member_unit[mrow], at.local_group[k], p),
+                         "status": local.status[k, p],
                          "score": local.score[k, p], "basis": local.basis[k, p],
                          "conf": local.conf[k, p], "age": local.age[k, p],
                          "uncertain": local.uncertain[k, p], "carried": local.carried[k, p]})
 
 
-def _area_part(area: Space, target, full, upos, gpos, keys: _Keys) -> pd.DataFrame:
+def _area_part(area: Space, full, at: _Positions, keys: _Keys) -> pd.DataFrame:
     k, p = np.nonzero((area.status >= RANK["present"]) | area.claim_in)
-    t = target[area.place[k]]
-    ok = t != ""
+    t = at.target_unit[area.place[k]]
+    ok = t >= 0
     k, p, t = k[ok], p[ok], t[ok]
     status = area.status[k, p]
     own = full[area.place[k]]
     # a province's claims and support reach its region as presence only
     status = np.where(own, status, np.minimum(status, RANK["present"]))
-    return pd.DataFrame({"key": keys.of(upos[t].to_numpy(), gpos[area.group[k]].to_numpy(), p),
+    return pd.DataFrame({"key": keys.of(t, at.area_group[k], p),
                          "status": status, "score": np.where(own, area.score[k, p], 0.0),
                          "basis": area.basis[k, p], "conf": area.conf[k, p],
                          "age": area.age[k, p], "uncertain": area.uncertain[k, p],
                          "carried": area.carried[k, p], "claim_in": area.claim_in[k, p]})
 
 
-def _activity_part(contrib, event_units, upos, gpos, keys: _Keys) -> pd.DataFrame:
-    unit = event_units[contrib.row]
-    ok = unit != ""
-    key = keys.of(upos[unit[ok]].to_numpy(), gpos[contrib.group[ok]].to_numpy(),
-                  contrib.pidx[ok])
+def _activity_part(contrib, at: _Positions, keys: _Keys) -> pd.DataFrame:
+    ok = at.contrib_unit >= 0
+    key = keys.of(at.contrib_unit[ok], at.contrib_group[ok], contrib.pidx[ok])
     k, inv = unique_inverse(key)
     return pd.DataFrame({"key": k, "activity": np.bincount(inv, weights=contrib.act[ok]),
                          "n": np.bincount(inv)})
@@ -263,24 +295,13 @@ def _flag(column: pd.Series, default: bool) -> np.ndarray:
     return np.where(pd.isna(values), default, values).astype(bool)
 
 
-def _evidence(keys_wanted, local: Space, area: Space, members, m_unit, area_target, contrib,
-              event_units, upos, gpos, keys: _Keys, ids: RecordIds, s):
+def _evidence(keys_wanted, local: Space, area: Space, members, contrib, at: _Positions,
+              keys: _Keys, ids: RecordIds, s):
     blank = np.full(len(keys_wanted), "", dtype=object)
     if not s.evidence:
         return blank, blank.copy()
     ev_parts, cl_parts = [], []
     P = keys.P
-
-    def pos_of(index: pd.Series, names: np.ndarray) -> np.ndarray:
-        """Positions of text values, looked up once per distinct value."""
-        c, uniq = codes(names)
-        return index.reindex(uniq).to_numpy()[c].astype("int64") if len(c) else c
-
-    # look up units and groups per member, per key and per event row, not per pair
-    m_upos = pos_of(upos, m_unit)
-    t_upos = np.where(area_target != "", pos_of(upos, np.where(area_target != "", area_target,
-                                                                 upos.index[0])), -1)
-    l_gpos, a_gpos = pos_of(gpos, local.group), pos_of(gpos, area.group)
     # behind the unit's cells where the group is present
     for pairs, out in ((local.ev_pairs, ev_parts), (local.cl_pairs, cl_parts)):
         flat, rows = pairs
@@ -290,21 +311,20 @@ def _evidence(keys_wanted, local: Space, area: Space, members, m_unit, area_targ
         m = local.status[k, p] >= RANK["present"]
         k, p, rows = k[m], p[m], rows[m]
         pos, mrow = _expand_cells(local.place[k], members["cell"].to_numpy())
-        out.append((keys.of(m_upos[mrow], l_gpos[k[pos]], p[pos]), rows[pos]))
+        out.append((keys.of(at.member_unit[mrow], at.local_group[k[pos]], p[pos]), rows[pos]))
     # records located to the unit (or a province of it)
     for pairs, out in ((area.ev_pairs, ev_parts), (area.cl_pairs, cl_parts)):
         flat, rows = pairs
         if len(flat) == 0:
             continue
         k, p = flat // P, flat % P
-        t = t_upos[area.place[k]]
+        t = at.target_unit[area.place[k]]
         ok = t >= 0
-        out.append((keys.of(t[ok], a_gpos[k[ok]], p[ok]), rows[ok]))
+        out.append((keys.of(t[ok], at.area_group[k[ok]], p[ok]), rows[ok]))
     # every event counted in the unit's activity
-    unit = event_units[contrib.row]
-    ok = unit != ""
-    ev_parts.append((keys.of(pos_of(upos, unit[ok]), pos_of(gpos, contrib.group[ok]),
-                             contrib.pidx[ok]), contrib.row[ok]))
+    ok = at.contrib_unit >= 0
+    ev_parts.append((keys.of(at.contrib_unit[ok], at.contrib_group[ok], contrib.pidx[ok]),
+                     contrib.row[ok]))
     result = []
     for parts, codes_, names in ((ev_parts, ids.event_codes, ids.event_names),
                                  (cl_parts, ids.claim_codes, ids.claim_names)):
