@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 
 from .grid import Cells, Grid, cover
-from .model import (BASES, CLAIM_EFFECT, CONFIDENCE_ORDER, LEVELS, PRESENCE_COLUMNS, RANK,
-                    STATE_SIDE_KINDS, STATUSES, ZONE_COLUMNS, PresenceSettings,
-                    RecordIds, _claim_slices, _event_contributions, _model, _spread,
-                    concat_rows, sides, space_rows, zone_rows)
+from .model import (BASES, CLAIM_EFFECT, CONFIDENCE_ORDER, LEVELS, RANK, STATE_SIDE_KINDS,
+                    STATUSES, PresenceSettings, _claim_slices, _event_contributions, _model,
+                    _spread, sides)
+from .rows import (PRESENCE_COLUMNS, ZONE_COLUMNS, RecordIds, publish, space_rows,
+                   zone_rows)
 from .support import footprints, unit_space
 from .summary import summarise, unit_activity
 
@@ -112,25 +113,21 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
     local, area = spaces["local"], spaces["area"]
     if s.level == "grid":
         cell_level = np.full(len(places.cells.q), "cell", dtype=object)
-        parts = [space_rows(local, places.cells.ids, cell_level, "local", periods, actors,
-                            ids, s),
-                 space_rows(area, places.unit_ids, places.unit_levels, "area", periods, actors,
-                            ids, s)]
-        zparts = [zone_rows(local, places.cells.ids, cell_level, periods),
-                  zone_rows(area, places.unit_ids, places.unit_levels, periods)]
+        parts = [space_rows(local, places.cells.ids, cell_level, "local", actors, s),
+                 space_rows(area, places.unit_ids, places.unit_levels, "area", actors, s)]
+        zparts = [zone_rows(local, places.cells.ids, cell_level),
+                  zone_rows(area, places.unit_ids, places.unit_levels)]
     else:
         level = 1 if s.level == "admin1" else 2
         rows, z = summarise(local, area, places=places, level=level,
                             event_units=_event_units(events, fp_e.unit, places, level),
-                            contrib=contrib, periods=periods, actors=actors, ids=ids, s=s)
+                            contrib=contrib, periods=periods, actors=actors, s=s)
         parts, zparts = [rows], [z]
     # activity per admin unit (admin-2 where it exists), for the inferred shifts
     act_level = 1 if s.level == "admin1" else 2
     activity = unit_activity(contrib, _event_units(events, fp_e.unit, places, act_level), periods)
-    pres, zones = concat_rows(parts), concat_rows(zparts)
-    pres = pres.sort_values(["period_start", "unit_id", "group"], kind="stable")
-    zones = zones.sort_values(["period_start", "unit_id"], kind="stable")
-    return {"presence": pres.reset_index(drop=True), "zones": zones.reset_index(drop=True),
+    return {"presence": publish(parts, periods, ids, PRESENCE_COLUMNS, ("unit_id", "group")),
+            "zones": publish(zparts, periods, ids, ZONE_COLUMNS, ("unit_id",)),
             "activity": activity}
 
 

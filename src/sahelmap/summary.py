@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ._arrays import unique_inverse
-from .model import (RANK, PresenceSettings, RecordIds, Space, join_codes, join_ids,
-                    lookup_joined, rows_frame, sides)
+from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
+from .rows import Evidence, Rows, join_ids, lookup_joined, rows_frame
 from .support import NO_CONF, codes
 from .zones import reconcile
 
@@ -102,8 +102,8 @@ class _Positions:
 
 
 def summarise(local: Space, area: Space, *, places, level: int, event_units: np.ndarray,
-              contrib, periods: pd.DataFrame, actors: pd.DataFrame, ids: RecordIds,
-              s: PresenceSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+              contrib, periods: pd.DataFrame, actors: pd.DataFrame,
+              s: PresenceSettings) -> tuple[Rows, Rows]:
     """Presence rows and verdicts of the admin units at ``level`` (1 or 2)."""
     P = len(periods)
     members = places.cells.members
@@ -125,7 +125,7 @@ def summarise(local: Space, area: Space, *, places, level: int, event_units: np.
     table = _merge(cells, areas, acts, n_cells, keys, s)
 
     u, g, p = keys.split(table["key"].to_numpy())
-    ev, cl = _evidence(table["key"].to_numpy(), local, area, members, contrib, at, keys, ids, s)
+    evidence = _evidence(table["key"].to_numpy(), local, area, members, contrib, at, keys, s)
     side = sides(groups[g], actors)
     side_codes = pd.factorize(pd.Series(side, dtype=object))[0]
     status = table["status"].to_numpy()
@@ -141,16 +141,16 @@ def summarise(local: Space, area: Space, *, places, level: int, event_units: np.
     area_shares = {k: table[f"n_{k}"].to_numpy() / np.maximum(n_cells[u], 1)
                    for k in STATUS_KEYS}
     rows = rows_frame(unit_id=unit_names[u], unit_level=level_name[u], spatial=spatial,
-                      periods=periods, pidx=p, group=groups[g], actors=actors,
+                      group=groups[g], actors=actors,
                       activity=table["activity"].to_numpy(), score=table["score"].to_numpy(),
                       share=table["share"].to_numpy(), status=status,
                       basis=table["basis"].to_numpy(), conf=table["conf"].to_numpy(),
                       age=table["age"].to_numpy(), carried=table["carried"].to_numpy(),
                       uncertain=table["uncertain"].to_numpy(), n=table["n"].to_numpy(),
-                      evidence_events=ev, evidence_claims=cl, area=area_shares)
+                      area=area_shares)
     z = _zone_frame(zones, u[pres], g[pres], p[pres], status[pres], table["basis"].to_numpy()[pres],
-                    unit_names, level_name, groups, periods)
-    return rows, z
+                    unit_names, level_name, groups, P)
+    return Rows(rows, p, evidence), z
 
 
 def _area_targets(places, level: int) -> tuple[np.ndarray, np.ndarray]:
@@ -296,10 +296,10 @@ def _flag(column: pd.Series, default: bool) -> np.ndarray:
 
 
 def _evidence(keys_wanted, local: Space, area: Space, members, contrib, at: _Positions,
-              keys: _Keys, ids: RecordIds, s):
-    blank = np.full(len(keys_wanted), "", dtype=object)
+              keys: _Keys, s) -> Evidence:
+    """The (row, record) pairs behind each unit row (``keys_wanted`` are the rows' keys)."""
     if not s.evidence:
-        return blank, blank.copy()
+        return Evidence.none()
     ev_parts, cl_parts = [], []
     P = keys.P
     # behind the unit's cells where the group is present
@@ -325,42 +325,39 @@ def _evidence(keys_wanted, local: Space, area: Space, members, contrib, at: _Pos
     ok = at.contrib_unit >= 0
     ev_parts.append((keys.of(at.contrib_unit[ok], at.contrib_group[ok], contrib.pidx[ok]),
                      contrib.row[ok]))
-    result = []
-    for parts, codes_, names in ((ev_parts, ids.event_codes, ids.event_names),
-                                 (cl_parts, ids.claim_codes, ids.claim_names)):
-        if not parts or len(names) == 0:
-            result.append(blank.copy())
+    order = np.argsort(keys_wanted, kind="stable")
+    sorted_keys = np.asarray(keys_wanted, "int64")[order]
+    out = []
+    for parts in (ev_parts, cl_parts):
+        if not parts or len(sorted_keys) == 0:
+            out += [np.array([], "int64")] * 2
             continue
-        key = np.concatenate([a for a, _ in parts])
-        rows = np.concatenate([b for _, b in parts])
-        result.append(lookup_joined(keys_wanted, join_codes(key, codes_[rows], names)))
-    return result[0], result[1]
+        key = np.concatenate([a for a, _ in parts]).astype("int64")
+        rows = np.concatenate([b for _, b in parts]).astype("int64")
+        pos = np.minimum(np.searchsorted(sorted_keys, key), len(sorted_keys) - 1)
+        hit = sorted_keys[pos] == key
+        out += [order[pos[hit]], rows[hit]]
+    return Evidence(*out)
 
 
-def _zone_frame(zones, u, g, p, status, basis, unit_names, level_name, groups, periods):
-    from .model import BASES, STATUSES, ZONE_COLUMNS
-
+def _zone_frame(zones, u, g, p, status, basis, unit_names, level_name, groups, P) -> Rows:
     lead = zones["leader"].to_numpy()
     has = lead >= 0
     li = np.maximum(lead, 0)
     pidx = zones["period"].to_numpy().astype("int64")
     place = zones["place"].to_numpy().astype("int64")
-    P = len(periods)
     contested = status == RANK["contested"]
     cont = lookup_joined(place * P + pidx, join_ids(u[contested] * P + p[contested],
                                                     groups[g[contested]]))
-    return pd.DataFrame({
+    return Rows(pd.DataFrame({
         "unit_id": unit_names[place], "unit_level": level_name[place],
-        "period": periods["period"].to_numpy()[pidx],
-        "period_start": periods["period_start"].to_numpy()[pidx],
-        "period_end": periods["period_end"].to_numpy()[pidx],
         "zone": zones["zone"].to_numpy(dtype=object),
         "holder": np.where(has, groups[g[li]], "").astype(object),
         "holder_status": np.where(has, np.asarray(STATUSES, dtype=object)[status[li]], ""),
         "basis": np.where(has, np.asarray(BASES, dtype=object)[basis[li]], ""),
         "contenders": np.where(zones["zone"].to_numpy() == "contested", cont, ""),
         "stability": np.nan,
-    })[ZONE_COLUMNS]
+    }), pidx, Evidence.none())
 
 
 def unit_activity(contrib, event_units: np.ndarray, periods: pd.DataFrame) -> pd.DataFrame:

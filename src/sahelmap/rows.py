@@ -1,0 +1,353 @@
+"""The model's results as published rows: one per (place, group, period) with its
+label and the ids of the records behind it, and one verdict per (place, period).
+
+Rows are built in three steps, so that the large text columns are written once
+and in their final order:
+
+* each space (or admin summary) gives :class:`Rows`: the numeric and
+  categorical columns, the period index of each row, and its evidence as
+  (row, record code) pairs (:class:`Evidence`);
+* :func:`publish` orders all parts by period, unit and group with integer keys
+  (categories are sorted, so their codes order like the text);
+* only then are the period columns taken and the evidence lists joined, row by
+  row, straight into their place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._arrays import unique_ints, unique_inverse
+from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
+from .support import CONFIDENCE_NAMES
+
+PRESENCE_COLUMNS = ["unit_id", "unit_level", "spatial", "period", "period_start", "period_end",
+                    "group", "side", "activity", "score", "share", "status", "basis",
+                    "confidence", "label", "age_days", "last_evidence", "date_uncertain",
+                    "n_events", "area_present", "area_contested", "area_dominant",
+                    "area_control", "stability", "evidence_events", "evidence_claims"]
+ZONE_COLUMNS = ["unit_id", "unit_level", "period", "period_start", "period_end", "zone",
+                "holder", "holder_status", "basis", "contenders", "stability"]
+PERIOD_COLUMNS = ("period", "period_start", "period_end")
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+@dataclass(frozen=True)
+class RecordIds:
+    """The ids of the records behind presence rows, factorized once: per record kind,
+    the code of each row into the sorted distinct ids."""
+
+    event_codes: np.ndarray
+    event_names: np.ndarray
+    claim_codes: np.ndarray
+    claim_names: np.ndarray
+
+    @classmethod
+    def of(cls, events: pd.DataFrame, claims: pd.DataFrame | None, id_col: str) -> "RecordIds":
+        def fac(frame, col):
+            if frame is None or len(frame) == 0 or col not in frame:
+                return np.array([], "int64"), np.array([], dtype=object)
+            c, names = pd.factorize(frame[col].fillna("").astype(str), sort=True)
+            return c.astype("int64"), np.asarray(names, dtype=object)
+        return cls(*fac(events, id_col), *fac(claims, "claim_id"))
+
+    @classmethod
+    def none(cls) -> "RecordIds":
+        """For runs without evidence lists (the sensitivity runs)."""
+        empty = (np.array([], "int64"), np.array([], dtype=object))
+        return cls(*empty, *empty)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The records behind rows not yet written: (row, record row) pairs per record kind
+    (record rows index the events and claims, as :class:`RecordIds` does)."""
+
+    ev_row: np.ndarray
+    ev_record: np.ndarray
+    cl_row: np.ndarray
+    cl_record: np.ndarray
+
+    @classmethod
+    def none(cls) -> "Evidence":
+        z = np.array([], "int64")
+        return cls(z, z, z, z)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows of one part, before ordering: columns without the period and evidence
+    columns, the period index of each row, and the evidence pairs."""
+
+    frame: pd.DataFrame
+    pidx: np.ndarray
+    evidence: Evidence
+
+
+def joined_by_row(row: np.ndarray, codes_: np.ndarray, names: np.ndarray, n: int):
+    """For rows ``0 .. n-1``, the distinct ``names[codes_]`` of their pairs in text order
+    (``names`` are sorted), joined with '|' ('' for a row without any), as text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    row = np.asarray(row, dtype="int64")
+    if len(row) == 0 or len(names) == 0:
+        return pd.array(np.full(n, "", dtype=object), dtype=TEXT)
+    m = len(names)
+    combined = unique_ints(row * m + np.asarray(codes_, dtype="int64"))
+    r, c = combined // m, combined % m
+    offsets = np.zeros(n + 1, "int64")
+    np.cumsum(np.bincount(r, minlength=n), out=offsets[1:])
+    values = pa.array(np.asarray(names, dtype=object), pa.string()).take(pa.array(c))
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), values), "|")
+    return pd.array(joined.cast(pa.large_string()), dtype=TEXT)
+
+
+def join_codes(key: np.ndarray, codes_: np.ndarray, names: np.ndarray):
+    """Distinct names per key (``codes_`` index the sorted ``names``), in text order,
+    joined with '|': (sorted keys, joined strings as a pyarrow array)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key = np.asarray(key, dtype="int64")
+    if len(key) == 0:
+        return key, pa.array([], pa.string())
+    n = max(len(names), 1)
+    combined = unique_ints(key * n + np.asarray(codes_, dtype="int64"))
+    key, codes_ = combined // n, combined % n
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    offsets = pa.array(np.r_[starts, len(key)].astype("int64"))
+    values = pa.array(np.asarray(names, dtype=object), pa.string()).take(pa.array(codes_))
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, values), "|")
+    return key[starts], joined
+
+
+def join_ids(key: np.ndarray, ids: np.ndarray):
+    """Distinct ids per key, in text order, joined with '|': (sorted keys, joined)."""
+    codes_, names = pd.factorize(pd.Series(ids, dtype=object).astype(str), sort=True)
+    return join_codes(key, codes_, np.asarray(names, dtype=object))
+
+
+def lookup_joined(cells: np.ndarray, keyed) -> pd.api.extensions.ExtensionArray:
+    """The joined string of each wanted key ('' where it has none), as a text array."""
+    import pyarrow as pa
+
+    keys, lists = keyed
+    cells = np.asarray(cells, dtype="int64")
+    if len(keys) == 0:
+        return pd.array(np.full(len(cells), "", dtype=object), dtype="str")
+    pos = np.searchsorted(keys, cells)
+    hit = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == cells)
+    taken = lists.take(pa.array(np.minimum(pos, len(keys) - 1), mask=~hit)).fill_null("")
+    return pd.array(taken.cast(pa.large_string()), dtype=TEXT)
+
+
+def _label_text(status, basis, confidence, carried, age) -> np.ndarray:
+    status = pd.Series(status, dtype=object)
+    conf = pd.Series(confidence, dtype=object)
+    basis = pd.Series(basis, dtype=object)
+    basis = basis.where((basis != "events") | (conf == ""), basis + ", " + conf)
+    months = np.maximum(1, np.floor(np.asarray(age, dtype="float64") / 30.44)).astype("int64")
+    old = np.where(np.asarray(carried) & (status != "none").to_numpy() & (np.asarray(age) > 0),
+                   ", " + pd.Series(months).astype(str) + np.where(months == 1, " month old",
+                                                                  " months old"), "")
+    text = status + " (" + basis + pd.Series(old, dtype=object) + ")"
+    plain_none = (status == "none") & basis.str.startswith("events")
+    return np.where(plain_none, "none", text).astype(object)
+
+
+def labels(status, basis, confidence, carried, age) -> pd.Categorical:
+    """``control (claimed)``, ``present (events, reported)``, ``present (claimed, 2 months
+    old)``, ``none``: the status, what sets it, for events their best confidence, and
+    the age of the latest evidence when none is dated in the period.
+
+    The text is made once per distinct combination, not once per row.
+    """
+    frame = pd.DataFrame({"status": pd.Categorical(status), "basis": pd.Categorical(basis),
+                          "conf": pd.Categorical(confidence)})
+    age = np.asarray(age, dtype="int64")
+    carried = np.asarray(carried, bool)
+    shown = carried & (age > 0) & (frame["status"].to_numpy() != "none")
+    months = np.where(shown, np.maximum(1, np.floor(age / 30.44)).astype("int64"), 0)
+    key = months.astype("int64")
+    for c in ("status", "basis", "conf"):
+        col = frame[c].cat
+        key = key * (len(col.categories) + 1) + col.codes.to_numpy().astype("int64") + 1
+    if len(key) == 0:
+        return pd.Categorical([], categories=[])
+    combo, inv = unique_inverse(key)
+    first = np.zeros(len(combo), "int64")
+    first[inv[::-1]] = np.arange(len(key))[::-1]
+    text = _label_text(frame["status"].to_numpy()[first], frame["basis"].to_numpy()[first],
+                       frame["conf"].to_numpy()[first], shown[first],
+                       np.where(shown[first], age[first], 0))
+    names, name_code = np.unique(text.astype(str), return_inverse=True)
+    return pd.Categorical.from_codes(name_code[inv], names)
+
+
+def take_categorical(values: np.ndarray, idx: np.ndarray) -> pd.Categorical:
+    """``values[idx]`` as a categorical with sorted categories, factorizing the short
+    ``values`` rather than the long result."""
+    names, code = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
+    return pd.Categorical.from_codes(code[np.asarray(idx, dtype="int64")], names)
+
+
+def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate row frames, keeping categorical columns categorical (the categories
+    are united and sorted)."""
+    frames = [f for f in frames if len(f)] or frames[:1]
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    cats = [c for c in frames[0].columns
+            if all(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)]
+    out = pd.concat([f.drop(columns=cats) for f in frames], ignore_index=True)
+    for c in cats:
+        out[c] = pd.api.types.union_categoricals([f[c] for f in frames], sort_categories=True)
+    return out[frames[0].columns]
+
+
+def _sort_codes(column: pd.Series) -> np.ndarray:
+    """Integer codes that order like the text of ``column``."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and column.cat.categories.is_monotonic_increasing:
+        return column.cat.codes.to_numpy().astype("int64")
+    return pd.factorize(column.astype(str), sort=True)[0].astype("int64")
+
+
+def publish(parts: list[Rows], periods: pd.DataFrame, ids: RecordIds, columns: list[str],
+            keys: tuple[str, ...]) -> pd.DataFrame:
+    """All parts as one frame in ``columns``, ordered by period then ``keys`` (a stable
+    order: parts keep their order on ties); period columns and evidence lists are
+    written in that order."""
+    frame = concat_rows([p.frame for p in parts])
+    pidx = np.concatenate([np.asarray(p.pidx, "int64") for p in parts])
+    order = np.lexsort(tuple(_sort_codes(frame[k]) for k in reversed(keys)) + (pidx,)) \
+        if len(frame) else np.array([], "int64")
+    frame = frame.take(order).reset_index(drop=True)
+    pidx = pidx[order]
+    for c in PERIOD_COLUMNS:
+        frame[c] = periods[c].to_numpy()[pidx]
+    if "_age" in frame:
+        frame["last_evidence"] = last_evidence(frame.pop("_age").to_numpy(), pidx, periods)
+    if "evidence_events" in columns:
+        rank = np.empty(len(order), "int64")
+        rank[order] = np.arange(len(order))
+        offsets = np.cumsum([0] + [len(p.frame) for p in parts])
+        for col, row_attr, rec_attr, codes_, names in (
+                ("evidence_events", "ev_row", "ev_record", ids.event_codes, ids.event_names),
+                ("evidence_claims", "cl_row", "cl_record", ids.claim_codes, ids.claim_names)):
+            row = np.concatenate([rank[off + getattr(p.evidence, row_attr).astype("int64")]
+                                  for off, p in zip(offsets, parts)])
+            rec = np.concatenate([getattr(p.evidence, rec_attr) for p in parts]).astype("int64")
+            frame[col] = joined_by_row(row, codes_[rec] if len(codes_) else rec, names,
+                                       len(frame))
+    return frame[columns]
+
+
+def last_evidence(age: np.ndarray, pidx: np.ndarray, periods: pd.DataFrame) -> pd.Series:
+    """The day of the latest evidence: the period's end minus the age (None without)."""
+    pe = pd.to_datetime(periods["period_end"]).to_numpy("datetime64[D]")[pidx]
+    age = np.asarray(age, "int64")
+    last = np.where(age >= 0, pe - age.astype("timedelta64[D]"), np.datetime64("NaT"))
+    return pd.Series(last).dt.date.astype(object).where(age >= 0, None)
+
+
+def space_evidence(space: Space, flats: np.ndarray, s: PresenceSettings) -> Evidence:
+    """The (row, record) pairs behind the rows at the (key × period) ``flats``."""
+    if not s.evidence:
+        return Evidence.none()
+    # int32: tens of millions of pairs wait here until publish
+    row_of = np.full(space.status.size, -1, "int32")
+    row_of[flats] = np.arange(len(flats), dtype="int32")
+    out = []
+    for flat, rec in (space.ev_pairs, space.cl_pairs):
+        r = row_of[flat] if len(flat) else np.array([], "int32")
+        m = r >= 0
+        out += [r[m], np.asarray(rec)[m].astype("int32")]
+    return Evidence(*out)
+
+
+def space_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray, spatial: str,
+               actors: pd.DataFrame, s: PresenceSettings, *,
+               keep: np.ndarray | None = None) -> Rows:
+    """The rows of one space, one per kept (place, group, period)."""
+    if keep is None:
+        keep = ((space.status > 0) | space.claim_in
+                | (space.activity >= 0.1 * s.present_threshold))
+    k, p = np.nonzero(keep)
+    P = space.status.shape[1] if space.status.ndim == 2 else 0
+    frame = rows_frame(
+        unit_id=take_categorical(place_ids, space.place[k]),
+        unit_level=take_categorical(place_level, space.place[k]),
+        spatial=spatial, group=take_categorical(space.group, k),
+        actors=actors,
+        activity=space.activity[k, p], score=space.score[k, p], share=space.share[k, p],
+        status=space.status[k, p], basis=space.basis[k, p], conf=space.conf[k, p],
+        age=space.age[k, p], carried=space.carried[k, p], uncertain=space.uncertain[k, p],
+        n=space.n[k, p])
+    return Rows(frame, p, space_evidence(space, k * P + p, s))
+
+
+def rows_frame(*, unit_id, unit_level, spatial, group, actors, activity, score, share, status,
+               basis, conf, age, carried, uncertain, n, area=None) -> pd.DataFrame:
+    """Presence rows without their period, last-evidence and evidence columns
+    (:func:`publish` adds them; ``_age`` holds the age for the last evidence)."""
+    status_names = pd.Categorical.from_codes(np.asarray(status, "int64"), STATUSES)
+    basis_names = pd.Categorical.from_codes(np.asarray(basis, "int64"), BASES)
+    conf_names = pd.Categorical.from_codes(np.asarray(conf, "int64"), CONFIDENCE_NAMES)
+    age = np.asarray(age, dtype="int64")
+    out = pd.DataFrame({
+        "unit_id": _categorical(unit_id), "unit_level": _categorical(unit_level),
+        "spatial": spatial,
+        "group": _categorical(group), "side": _sides_of(_categorical(group), actors),
+        "activity": np.round(activity, 6), "score": np.round(score, 6),
+        "share": np.round(share, 6), "status": status_names, "basis": basis_names,
+        "confidence": conf_names,
+        "label": labels(status_names, basis_names, conf_names, carried, age),
+        "age_days": np.where(age >= 0, age, 0).astype("int64"),
+        "_age": age,
+        "date_uncertain": np.asarray(uncertain, bool),
+        "n_events": np.asarray(n, dtype="int64"),
+    })
+    for name in ("present", "contested", "dominant", "control"):
+        out[f"area_{name}"] = np.nan if area is None else np.round(area[name], 4)
+    out["stability"] = np.nan  # filled by sahelmap.sensitivity
+    return out
+
+
+def _categorical(values) -> pd.Categorical:
+    if isinstance(values, pd.Categorical):
+        return values
+    return pd.Categorical(np.asarray(values, dtype=object).astype(str))
+
+
+def _sides_of(groups: pd.Categorical, actors: pd.DataFrame) -> pd.Categorical:
+    side = sides(np.asarray(groups.categories, dtype=object), actors)
+    return take_categorical(side, groups.codes)
+
+
+def zone_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray) -> Rows:
+    """One verdict per place and period of a space (:data:`ZONE_COLUMNS`)."""
+    z = space.zones
+    P = space.status.shape[1]
+    lead = z["leader"].to_numpy()
+    has = lead >= 0
+    pidx = z["period"].to_numpy().astype("int64")
+    holder = np.where(has, space.group[np.maximum(lead, 0)], "")
+    hs = space.status[np.maximum(lead, 0), pidx]
+    hb = space.basis[np.maximum(lead, 0), pidx]
+    place = z["place"].to_numpy().astype("int64")
+    # contenders: groups contesting a contested place
+    k, p = np.nonzero(space.status == RANK["contested"])
+    cont = lookup_joined(place * P + pidx, join_ids(space.place[k] * P + p, space.group[k]))
+    return Rows(pd.DataFrame({
+        "unit_id": place_ids[place], "unit_level": place_level[place],
+        "zone": z["zone"].to_numpy(dtype=object),
+        "holder": holder.astype(object),
+        "holder_status": np.where(has, np.asarray(STATUSES, dtype=object)[hs], ""),
+        "basis": np.where(has, np.asarray(BASES, dtype=object)[hb], ""),
+        "contenders": np.where(z["zone"].to_numpy() == "contested", cont, ""),
+        "stability": np.nan,
+    }), pidx, Evidence.none())
