@@ -13,7 +13,7 @@ MAPS    ?= maps
 
 PKG        := src/sahelmap
 STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _arrays.py _errors.py _names.py settings.py geodata.py \
-              records.py acled.py ucdp.py imports.py merge.py actors.py gazetteer.py \
+              schema.py records.py acled.py ucdp.py imports.py merge.py actors.py gazetteer.py \
               geocode.py join.py periods.py grid.py \
               support.py model.py zones.py rows.py summary.py presence.py axes.py pipeline.py \
               config.py export.py cli.py)

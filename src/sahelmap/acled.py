@@ -17,7 +17,7 @@ import pandas as pd
 from .actors import resolve_actors
 from .imports import (ImportReport, clean_number, clean_text, country_codes, flag,
                       parse_dates, prepare)
-from .records import _canonical, empty
+from .schema import canonical, empty
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y",
                 "%m/%d/%Y"]
@@ -144,4 +144,4 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
         "dataset": "acled",
     })[keep].reset_index(drop=True)
     report.events_kept = len(out)
-    return _canonical(out, "event"), report
+    return canonical(out, "event"), report

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ._errors import InputError, Problem
+from ._errors import Problem
 from ._names import name_keys
+from .schema import lower_header
 from .gazetteer import COUNTRY_NAMES
 
 NBSP = ("\u00a0", "\u202f", "\u2007")
@@ -97,10 +97,6 @@ def country_codes(names: pd.Series) -> pd.Series:
     return name_keys(clean_text(names)).map(lookup).fillna("")
 
 
-def lower_header(header: list[str]) -> list[str]:
-    return [h.strip().strip("\ufeff").lower() for h in header]
-
-
 def prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """Raw rows from the CSV reader → lower-case columns (first of any repeats), the
     HXL tag row dropped, plain object columns; also says whether there was an HXL row."""
@@ -137,33 +133,6 @@ def flag(report: ImportReport, frame: pd.DataFrame, mask, field_: str, message: 
     for i in np.flatnonzero(mask):
         report.flagged.append(Problem(report.file, int(frame["line"].iat[i]), field_,
                                       str(vals[i]), message, fix, level=level))
-
-
-def detect(header: list[str]) -> str | None:
-    """'acled', 'ucdp', 'notes' or None, from the column names."""
-    cols = set(lower_header(header))
-    if {"event_date", "event_type"} <= cols and ({"actor1", "actor"} & cols):
-        return "acled"
-    if {"side_a", "side_b"} <= cols and ({"best", "best_est"} & cols):
-        return "ucdp"
-    if "record_id" in cols:
-        return "notes"
-    return None
-
-
-EXPECTED = {
-    "acled": ["event_id_cnty", "event_date", "event_type", "actor1", "latitude", "longitude"],
-    "ucdp": ["id", "date_start", "date_end", "side_a", "side_b", "best", "latitude", "longitude"],
-    "notes": ["record_id", "date_start", "actor", "confidence", "source"],
-}
-
-
-def unknown_layout(path: Path, header: list[str]) -> InputError:
-    cols = set(lower_header(header))
-    parts = [f"{kind} needs {', '.join(c for c in need if c not in cols)}"
-             for kind, need in EXPECTED.items()]
-    return InputError(f"{path}:1: unknown layout (columns: {', '.join(header[:8])}"
-                      f"{'…' if len(header) > 8 else ''}); missing for " + "; ".join(parts))
 
 
 def import_report_frame(reports: list[ImportReport]) -> pd.DataFrame:

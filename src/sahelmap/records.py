@@ -21,26 +21,11 @@ import pandas as pd
 
 from . import settings
 from ._errors import InputError, Problem
+from .acled import read_acled
 from .actors import resolve_actors
+from .schema import COLUMNS, KINDS, REQUIRED, canonical, detect, detect_kind, empty, unknown_layout
+from .ucdp import read_ucdp
 
-KINDS = ("event", "claim", "movement")
-COMMON = ["record_id", "date_start", "date_end", "date_precision", "actor", "confidence",
-          "source", "notes"]
-PLACE = ["place_name", "country", "admin1", "within", "latitude", "longitude",
-         "location_precision"]
-COLUMNS: dict[str, list[str]] = {
-    "event": COMMON + ["opponent", "event_type", "fatalities"] + PLACE,
-    "claim": COMMON + ["status"] + PLACE,
-    "movement": COMMON + ["origin", "origin_country", "origin_admin1", "destination",
-                          "destination_country", "destination_admin1", "size", "kind"],
-}
-REQUIRED: dict[str, list[str]] = {
-    "event": ["record_id", "date_start", "actor", "event_type", "confidence", "source",
-              "place_name"],
-    "claim": ["record_id", "date_start", "actor", "status", "confidence", "source", "place_name"],
-    "movement": ["record_id", "date_start", "actor", "origin", "destination", "confidence",
-                 "source"],
-}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 DATE_PATTERN = r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$"
 
@@ -58,22 +43,6 @@ class Records:
 
     def by_kind(self, kind: str) -> pd.DataFrame:
         return {"event": self.events, "claim": self.claims, "movement": self.movements}[kind]
-
-
-def empty(kind: str) -> pd.DataFrame:
-    """An empty frame with the canonical columns of ``kind``."""
-    return _canonical(pd.DataFrame(columns=COLUMNS[kind] + ["file", "line"]), kind)
-
-
-def detect_kind(columns: list[str]) -> str | None:
-    cols = set(columns)
-    if "event_type" in cols:
-        return "event"
-    if "status" in cols:
-        return "claim"
-    if "origin" in cols or "destination" in cols:
-        return "movement"
-    return None
 
 
 def read_csv_rows(path: Path, *, fallback_encoding: str | None = None
@@ -283,26 +252,8 @@ def validate(frame: pd.DataFrame, kind: str, actors: pd.DataFrame) -> tuple[pd.D
 
     frame["date_start"], frame["date_end"] = start.dt.date, end.dt.date
     rejected = frame.loc[bad].copy()
-    valid = _canonical(frame.loc[~bad].copy(), kind)
+    valid = canonical(frame.loc[~bad].copy(), kind)
     return valid, rejected, problems
-
-
-def _canonical(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Order and type the canonical columns; ids are prefixed by dataset."""
-    frame = frame.copy()
-    for col in COLUMNS[kind] + ["actor_raw", "actor_candidates", "file", "line"]:
-        if col not in frame.columns:
-            frame[col] = ""
-    if kind == "event":
-        for col in ("opponent_raw", "event_type_raw"):
-            if col not in frame.columns:
-                frame[col] = ""
-    if "dataset" not in frame.columns:
-        frame["dataset"] = "notes"
-    frame.insert(0, "record_kind", kind)
-    ids = frame["dataset"].astype(str) + ":" + frame["record_id"].astype(str)
-    frame.insert(0, f"{kind}_id", ids)
-    return frame.reset_index(drop=True)
 
 
 def read_records(paths: list[Path | str], actors: pd.DataFrame,
@@ -317,10 +268,6 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
     rejected: list[pd.DataFrame] = []
     problems: list[Problem] = []
     seen_ids: dict[str, tuple[str, int]] = {}
-    from .acled import read_acled
-    from .imports import detect, unknown_layout
-    from .ucdp import read_ucdp
-
     reports = []
     for path in paths:
         name = str(path)

@@ -17,7 +17,7 @@ import pandas as pd
 from .actors import resolve_actors
 from .imports import (ImportReport, clean_number, clean_text, country_codes, flag,
                       parse_dates, prepare)
-from .records import _canonical, empty
+from .schema import canonical, empty
 
 DATE_FORMATS = ["%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d",
                 "%m/%d/%Y %H:%M:%S", "%m/%d/%Y"]
@@ -99,4 +99,4 @@ def read_ucdp(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
         "where_prec": wp,
     })[keep].reset_index(drop=True)
     report.events_kept = len(out)
-    return _canonical(out, "event"), report
+    return canonical(out, "event"), report
