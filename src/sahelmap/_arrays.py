@@ -23,3 +23,16 @@ def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = np.asarray(values, dtype="int64")
     uniq = unique_ints(values)
     return uniq, np.searchsorted(uniq, values)
+
+
+def positions(haystack, needles) -> np.ndarray:
+    """The position of each needle among the distinct values of ``haystack`` (in any
+    order), -1 where it is absent."""
+    haystack = np.asarray(haystack)
+    needles = np.asarray(needles)
+    if len(haystack) == 0:
+        return np.full(len(needles), -1, "int64")
+    order = np.argsort(haystack, kind="stable")
+    ordered = haystack[order]
+    at = np.minimum(np.searchsorted(ordered, needles), len(ordered) - 1)
+    return np.where(ordered[at] == needles, order[at], -1).astype("int64")

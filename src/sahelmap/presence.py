@@ -6,7 +6,8 @@ support, plus a row per admin unit for records located only to that unit
 (drawn as such: at most ``present`` unless a claim about the unit says more).
 ``admin2`` and ``admin1`` give admin units whose rows summarise their cells
 (:mod:`sahelmap.summary`). The model itself lives in :mod:`sahelmap.model`,
-what each record supports in :mod:`sahelmap.support`.
+what each record supports in :mod:`sahelmap.support`, the published rows in
+:mod:`sahelmap.rows`.
 """
 
 from __future__ import annotations

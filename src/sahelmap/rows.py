@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._arrays import unique_ints, unique_inverse
+from ._arrays import positions, unique_ints, unique_inverse
 from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
 from .support import CONFIDENCE_NAMES
 
@@ -106,43 +106,10 @@ def joined_by_row(row: np.ndarray, codes_: np.ndarray, names: np.ndarray, n: int
     return pd.array(joined.cast(pa.large_string()), dtype=TEXT)
 
 
-def join_codes(key: np.ndarray, codes_: np.ndarray, names: np.ndarray):
-    """Distinct names per key (``codes_`` index the sorted ``names``), in text order,
-    joined with '|': (sorted keys, joined strings as a pyarrow array)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    key = np.asarray(key, dtype="int64")
-    if len(key) == 0:
-        return key, pa.array([], pa.string())
-    n = max(len(names), 1)
-    combined = unique_ints(key * n + np.asarray(codes_, dtype="int64"))
-    key, codes_ = combined // n, combined % n
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    offsets = pa.array(np.r_[starts, len(key)].astype("int64"))
-    values = pa.array(np.asarray(names, dtype=object), pa.string()).take(pa.array(codes_))
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, values), "|")
-    return key[starts], joined
-
-
-def join_ids(key: np.ndarray, ids: np.ndarray):
-    """Distinct ids per key, in text order, joined with '|': (sorted keys, joined)."""
-    codes_, names = pd.factorize(pd.Series(ids, dtype=object).astype(str), sort=True)
-    return join_codes(key, codes_, np.asarray(names, dtype=object))
-
-
-def lookup_joined(cells: np.ndarray, keyed) -> pd.api.extensions.ExtensionArray:
-    """The joined string of each wanted key ('' where it has none), as a text array."""
-    import pyarrow as pa
-
-    keys, lists = keyed
-    cells = np.asarray(cells, dtype="int64")
-    if len(keys) == 0:
-        return pd.array(np.full(len(cells), "", dtype=object), dtype="str")
-    pos = np.searchsorted(keys, cells)
-    hit = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == cells)
-    taken = lists.take(pa.array(np.minimum(pos, len(keys) - 1), mask=~hit)).fill_null("")
-    return pd.array(taken.cast(pa.large_string()), dtype=TEXT)
+def joined_text(row: np.ndarray, values, n: int):
+    """:func:`joined_by_row` for plain values (group names, say) rather than codes."""
+    codes_, names = pd.factorize(pd.Series(values, dtype=object).astype(str), sort=True)
+    return joined_by_row(row, codes_, np.asarray(names, dtype=object), n)
 
 
 def _label_text(status, basis, confidence, carried, age) -> np.ndarray:
@@ -211,7 +178,8 @@ def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _sort_codes(column: pd.Series) -> np.ndarray:
     """Integer codes that order like the text of ``column``."""
-    if isinstance(column.dtype, pd.CategoricalDtype) and column.cat.categories.is_monotonic_increasing:
+    if (isinstance(column.dtype, pd.CategoricalDtype)
+            and column.cat.categories.is_monotonic_increasing):
         return column.cat.codes.to_numpy().astype("int64")
     return pd.factorize(column.astype(str), sort=True)[0].astype("int64")
 
@@ -241,8 +209,9 @@ def publish(parts: list[Rows], periods: pd.DataFrame, ids: RecordIds, columns: l
             row = np.concatenate([rank[off + getattr(p.evidence, row_attr).astype("int64")]
                                   for off, p in zip(offsets, parts)])
             rec = np.concatenate([getattr(p.evidence, rec_attr) for p in parts]).astype("int64")
-            frame[col] = joined_by_row(row, codes_[rec] if len(codes_) else rec, names,
-                                       len(frame))
+            if len(names) == 0:  # runs without evidence, or records without ids
+                row = rec = np.array([], "int64")
+            frame[col] = joined_by_row(row, np.asarray(codes_, "int64")[rec], names, len(frame))
     return frame[columns]
 
 
@@ -341,7 +310,8 @@ def zone_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray) -> R
     place = z["place"].to_numpy().astype("int64")
     # contenders: groups contesting a contested place
     k, p = np.nonzero(space.status == RANK["contested"])
-    cont = lookup_joined(place * P + pidx, join_ids(space.place[k] * P + p, space.group[k]))
+    row = positions(place * P + pidx, space.place[k] * P + p)
+    cont = joined_text(row[row >= 0], space.group[k][row >= 0], len(place))
     return Rows(pd.DataFrame({
         "unit_id": place_ids[place], "unit_level": place_level[place],
         "zone": z["zone"].to_numpy(dtype=object),

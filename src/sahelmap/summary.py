@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._arrays import unique_inverse
+from ._arrays import positions, unique_inverse
 from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
-from .rows import Evidence, Rows, join_ids, lookup_joined, rows_frame
+from .rows import Evidence, Rows, joined_text, rows_frame
 from .support import NO_CONF, codes
 from .zones import reconcile
 
@@ -73,11 +73,7 @@ def _positions_in(names: np.ndarray, values) -> np.ndarray:
     """Position of each value among the sorted ``names`` (-1 where absent), looked up
     once per distinct value, not once per row."""
     c, uniq = codes(values)
-    if len(c) == 0:
-        return c
-    at = np.searchsorted(names, uniq)
-    found = (at < len(names)) & (names[np.minimum(at, len(names) - 1)] == uniq)
-    return np.where(found, at, -1)[c]
+    return positions(names, uniq)[c] if len(c) else c
 
 
 @dataclass
@@ -325,18 +321,15 @@ def _evidence(keys_wanted, local: Space, area: Space, members, contrib, at: _Pos
     ok = at.contrib_unit >= 0
     ev_parts.append((keys.of(at.contrib_unit[ok], at.contrib_group[ok], contrib.pidx[ok]),
                      contrib.row[ok]))
-    order = np.argsort(keys_wanted, kind="stable")
-    sorted_keys = np.asarray(keys_wanted, "int64")[order]
     out = []
     for parts in (ev_parts, cl_parts):
-        if not parts or len(sorted_keys) == 0:
+        if not parts:
             out += [np.array([], "int64")] * 2
             continue
-        key = np.concatenate([a for a, _ in parts]).astype("int64")
-        rows = np.concatenate([b for _, b in parts]).astype("int64")
-        pos = np.minimum(np.searchsorted(sorted_keys, key), len(sorted_keys) - 1)
-        hit = sorted_keys[pos] == key
-        out += [order[pos[hit]], rows[hit]]
+        row = positions(np.asarray(keys_wanted, "int64"),
+                        np.concatenate([a for a, _ in parts]).astype("int64"))
+        rec = np.concatenate([b for _, b in parts]).astype("int64")
+        out += [row[row >= 0], rec[row >= 0]]
     return Evidence(*out)
 
 
@@ -347,8 +340,8 @@ def _zone_frame(zones, u, g, p, status, basis, unit_names, level_name, groups, P
     pidx = zones["period"].to_numpy().astype("int64")
     place = zones["place"].to_numpy().astype("int64")
     contested = status == RANK["contested"]
-    cont = lookup_joined(place * P + pidx, join_ids(u[contested] * P + p[contested],
-                                                    groups[g[contested]]))
+    row = positions(place * P + pidx, u[contested] * P + p[contested])
+    cont = joined_text(row[row >= 0], groups[g[contested]][row >= 0], len(place))
     return Rows(pd.DataFrame({
         "unit_id": unit_names[place], "unit_level": level_name[place],
         "zone": zones["zone"].to_numpy(dtype=object),
