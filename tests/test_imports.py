@@ -234,6 +234,34 @@ def test_site_and_geopackage_from_acled_publish_no_acled_rows(tmp_path):
     assert res.returncode == 0 and b"SECRET-NOTE-ACLED-1" in (tmp_path / "private" / "events.csv").read_bytes()
 
 
+def test_unusable_counts_keep_the_row_and_are_flagged_by_line(geodata, tmp_path):
+    """inf, negative and absurd fatality counts (found by the fuzz test) leave the
+    count empty and are flagged with their line, in ACLED, UCDP and own notes."""
+    acled = tmp_path / "acled.csv"
+    rows = [",".join(ACLED_HEADER)]
+    for i, f in enumerate(["inf", "-3", "1e30", "7"]):
+        rows.append(f"BFA{i},2025-05-0{i + 1},1,Battles,Armed clash,JNIM,,BFA,x,13.1,-1.5,1,s,n,{f}")
+    acled.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ucdp = tmp_path / "ucdp.csv"
+    ucdp.write_text(",".join(UCDP_HEADER) + "\n"
+                    + "9,1,Government of Mali,JNIM,1,14.5,-4.2,Mali,1,2024-01-02,2024-01-02,Infinity,5,1\n",
+                    encoding="utf-8")
+    records = read_records([acled, ucdp], geodata.actors)
+    ev = records.events.set_index("record_id")
+    assert ev.loc[["BFA0", "BFA1", "BFA2"], "fatalities"].isna().all()
+    assert ev.loc["BFA3", "fatalities"] == 7 and pd.isna(ev.loc["9", "fatalities"])
+    assert ev.loc["9", "fatalities_high"] == 5
+    flagged = sorted((p.file.split("/")[-1], p.line, p.field, p.value) for p in records.problems
+                     if "usable count" in p.message)
+    assert flagged == [("acled.csv", 2, "fatalities", "inf"), ("acled.csv", 3, "fatalities", "-3"),
+                       ("acled.csv", 4, "fatalities", "1e30"), ("ucdp.csv", 2, "best", "Infinity")]
+    notes = tmp_path / "notes.csv"
+    notes.write_text("record_id,date_start,actor,place_name,event_type,fatalities,source,confidence\n"
+                     "n1,2025-05-01,jnim,Djibo,attack,inf,src,reported\n", encoding="utf-8")
+    own = read_records([notes], geodata.actors)
+    assert [(p.line, p.field, p.value) for p in own.problems if p.field == "fatalities"] == [(2, "fatalities", "inf")]
+
+
 ACLED_HEADER = ["event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
                 "actor1", "actor2", "iso3", "location", "latitude", "longitude", "geo_precision",
                 "source", "notes", "fatalities"]

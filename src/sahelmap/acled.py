@@ -16,7 +16,7 @@ import pandas as pd
 
 from .actors import resolve_actors
 from .imports import (ImportReport, clean_number, clean_text, country_codes, flag,
-                      parse_dates, prepare)
+                      flag_counts, parse_dates, prepare)
 from .schema import canonical, empty
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y",
@@ -136,7 +136,7 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
         "actor_candidates": a["actor_candidates"], "opponent": o["actor"],
         "opponent_raw": opp_raw, "event_type": event_type,
         "event_type_raw": (clean_text(get("event_type")) + " / " + clean_text(get("sub_event_type"))).str.strip(" /"),
-        "fatalities": fat.round().astype("Int64"), "place_name": clean_text(get("location")),
+        "fatalities": flag_counts(report, frame, fat, get("fatalities"), "fatalities"), "place_name": clean_text(get("location")),
         "country": iso, "admin1": clean_text(get("admin1")), "within": "",
         "latitude": lat, "longitude": lon, "location_precision": gp,
         "confidence": "reported", "source": clean_text(get("source")),

@@ -73,6 +73,28 @@ def clean_number(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s.replace("", None), errors="coerce")
 
 
+MAX_COUNT = 10**7  # no single record reports more deaths than this
+
+
+def usable_count(numbers: pd.Series) -> pd.Series:
+    """Whole non-negative finite counts as Int64; anything else (inf, negative,
+    absurdly large) becomes missing so the caller can flag it."""
+    ok = numbers.notna() & np.isfinite(numbers) & numbers.between(0, MAX_COUNT)
+    return numbers.where(ok).round().astype("Int64")
+
+
+def flag_counts(report: "ImportReport", frame: pd.DataFrame, numbers: pd.Series,
+                raw: pd.Series, field_: str) -> pd.Series:
+    """Counts as Int64, each written-but-unusable value flagged as a warning
+    (the row is kept with the count left empty)."""
+    counts = usable_count(numbers)
+    flag(report, frame, counts.isna() & (clean_text(raw) != ""), field_,
+         "is not a usable count of people",
+         f"write a whole number from 0 to {MAX_COUNT:,}; the row is kept with it empty",
+         values=raw, level="warning")
+    return counts
+
+
 def parse_dates(s: pd.Series, formats: list[str]) -> pd.Series:
     """Each value by the first format that reads it (vectorised per format)."""
     s = clean_text(s)

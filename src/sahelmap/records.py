@@ -23,6 +23,7 @@ from . import settings
 from ._errors import InputError, Problem
 from .acled import read_acled
 from .actors import resolve_actors
+from .imports import MAX_COUNT
 from .schema import COLUMNS, KINDS, REQUIRED, canonical, detect, detect_kind, empty, unknown_layout
 from .ucdp import read_ucdp
 
@@ -217,7 +218,7 @@ def validate(frame: pd.DataFrame, kind: str, actors: pd.DataFrame) -> tuple[pd.D
         bad |= _check_choice(frame, "event_type", list(settings.EVENT_TYPES), "event type",
                              problems, required=False)
         fat = pd.to_numeric(frame["fatalities"], errors="coerce")
-        fat_ok = fat.notna() & (fat >= 0) & (fat == fat.round())
+        fat_ok = fat.notna() & np.isfinite(fat) & fat.between(0, MAX_COUNT) & (fat == fat.round())
         report((frame["fatalities"] != "") & ~fat_ok, "fatalities",
                "is not a whole number of people", "write a count such as 12, or leave it empty")
         frame["fatalities"] = fat.where(fat_ok).astype("Int64")

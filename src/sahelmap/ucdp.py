@@ -16,7 +16,7 @@ import pandas as pd
 
 from .actors import resolve_actors
 from .imports import (ImportReport, clean_number, clean_text, country_codes, flag,
-                      parse_dates, prepare)
+                      flag_counts, parse_dates, prepare)
 from .schema import canonical, empty
 
 DATE_FORMATS = ["%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d",
@@ -84,9 +84,9 @@ def read_ucdp(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
         "opponent": o["actor"], "opponent_raw": side_b,
         "event_type": clean_text(get("type_of_violence")).map(VIOLENCE).fillna("other"),
         "event_type_raw": "type_of_violence " + clean_text(get("type_of_violence")),
-        "fatalities": best.round().astype("Int64"),
-        "fatalities_low": low.round().astype("Int64"),
-        "fatalities_high": high.round().astype("Int64"),
+        "fatalities": flag_counts(report, frame, best, get(f"best{sfx}"), f"best{sfx}"),
+        "fatalities_low": flag_counts(report, frame, low, get(f"low{sfx}"), f"low{sfx}"),
+        "fatalities_high": flag_counts(report, frame, high, get(f"high{sfx}"), f"high{sfx}"),
         "place_name": clean_text(get("where_coordinates")), "country": iso,
         "admin1": clean_text(get("adm_1")), "within": "",
         "latitude": lat, "longitude": lon,
