@@ -35,7 +35,8 @@ from ._arrays import unique_ints
 from .actors import JOINT
 from .periods import slice_records
 from .support import (CONFIDENCE_CODE, EXISTENCE_TYPES, FULL_EFFECT, NO_CONF,
-                      Footprints, codes, map_codes, pair_rows, participation, role_weight)
+                      ROLES, Footprints, codes, map_codes, pair_rows, participation,
+                      role_weight)
 from .zones import reconcile
 
 STATUSES = ("none", "present", "contested", "dominant", "control")
@@ -115,7 +116,8 @@ class _Contrib:
     """Per (record, group, period) contribution of events, ordered by record row."""
 
     row: np.ndarray
-    group: np.ndarray
+    gcode: np.ndarray    # index into gnames (sorted group ids)
+    gnames: np.ndarray
     pidx: np.ndarray
     act: np.ndarray      # activity: weight × period share (counts the record once)
     ordinary: np.ndarray  # into the decayed score (0 for existence holds)
@@ -128,14 +130,20 @@ class _Contrib:
     start: np.ndarray    # first contribution of each record row (CSR), and count
     count: np.ndarray
 
+    @property
+    def group(self) -> np.ndarray:
+        """The group id of each contribution, as text."""
+        return self.gnames[self.gcode] if len(self.gnames) else \
+            np.array([""] * len(self.gcode), dtype=object)
+
 
 def _event_contributions(events: pd.DataFrame, periods: pd.DataFrame, actors: pd.DataFrame,
                          s: PresenceSettings) -> _Contrib:
     n = len(events)
-    part = participation(events, actors, s.opponent_weight)
+    part = participation(events, actors)
     sl = slice_records(events["date_start"], events["date_end"], periods)
-    pi, sj = pair_rows(part["row"].to_numpy(), sl["row"].to_numpy(), n)
-    row = part["row"].to_numpy()[pi]
+    pi, sj = pair_rows(part.row, sl["row"].to_numpy(), n)
+    row = part.row[pi]
     pidx = sl["pidx"].to_numpy()[sj]
     first = np.full(n, -1, "int64")
     last = np.full(n, -1, "int64")
@@ -143,23 +151,23 @@ def _event_contributions(events: pd.DataFrame, periods: pd.DataFrame, actors: pd
         r, p = sl["row"].to_numpy(), sl["pidx"].to_numpy()
         np.maximum.at(last, r, p)
         first[r[::-1]] = p[::-1]
-    role = part["role"].to_numpy(dtype=object)[pi]
-    rw = map_codes(role, {k: role_weight(k, s.opponent_weight) for k in
-                          ("support", "engaged", "end", "end_control")}, 0.0).astype("float64")
-    etype = events["event_type"].fillna("").astype(str).to_numpy(dtype=object)
-    w = (map_codes(etype, s.type_weights, 0.0).astype("float64")
+    role = part.role[pi]
+    rw = np.array([role_weight(r, s.opponent_weight) for r in ROLES])[role]
+    t_codes, t_names = codes(events["event_type"]) if n else (row, np.array([], dtype=object))
+    w = (map_codes(t_names, s.type_weights, 0.0).astype("float64")[t_codes]
          * map_codes(events["confidence"], s.confidence_weights, 0.0).astype("float64"))
-    base = w[row] * part["share"].to_numpy()[pi] * rw
-    existence = np.isin(etype, EXISTENCE_TYPES)[row] & (role == "support")
+    base = w[row] * part.share[pi] * rw
+    existence = np.isin(t_names, EXISTENCE_TYPES)[t_codes][row] & (role == ROLES.index("support"))
     act = base * sl["weight"].to_numpy()[sj]
     is_last = pidx == last[row]
-    end = np.where((role == "end") & is_last, 1, np.where((role == "end_control") & is_last, 2, 0))
+    end = np.where(is_last & (role == ROLES.index("end")), 1,
+                   np.where(is_last & (role == ROLES.index("end_control")), 2, 0)).astype("int8")
     pe = _days(periods["period_end"])
     day = np.minimum(_days(events["date_end"])[row] if n else row, pe[pidx]).astype("int32")
     conf = map_codes(events["confidence"], CONFIDENCE_CODE, NO_CONF).astype("int8")[row] \
         if n else row
     count = np.bincount(row, minlength=n)
-    return _Contrib(row=row, group=part["group"].to_numpy(dtype=object)[pi], pidx=pidx,
+    return _Contrib(row=row, gcode=part.group[pi], gnames=part.names, pidx=pidx,
                     act=act, ordinary=np.where(existence, 0.0, act),
                     hold=np.where(existence, base, 0.0), last=is_last,
                     uncertain=existence & (first[row] != last[row]), end=end, day=day,
@@ -266,18 +274,21 @@ class _Keys:
 
 def _keys(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _Spread,
           n_places: int) -> _Keys:
-    g_codes, g_uniq = codes(np.concatenate([contrib.group, cl["group"].to_numpy(dtype=object)]))
+    cl_groups = cl["group"].to_numpy(dtype=object).astype(str)
+    g_uniq = np.unique(np.concatenate([contrib.gnames.astype(str), cl_groups])).astype(object)
     G = max(len(g_uniq), 1)
-    eg = g_codes[: len(contrib.group)][ev_spread.ci]
-    cg = g_codes[len(contrib.group):][cl_spread.ci] if len(cl) else np.array([], "int64")
-    # a dense map over (place, group): the pairs run to tens of millions, the keys do not
+    at = np.searchsorted(g_uniq, contrib.gnames).astype("int64") if len(contrib.gnames) else \
+        np.zeros(1, "int64")
+    eg = at[contrib.gcode[ev_spread.ci]]
+    cg = np.searchsorted(g_uniq, cl_groups).astype("int64")[cl_spread.ci] if len(cl) else \
+        np.array([], "int64")
+    # a dense map over (place, group): the pairs run to tens of millions, the keys do not;
+    # its order is place, then group id as text (the groups are sorted)
     seen = np.zeros(max(n_places, 1) * G, bool)
     seen[ev_spread.place * G + eg] = True
     seen[cl_spread.place * G + cg] = True
     used = np.flatnonzero(seen)
     kp, kg = used // G, used % G
-    order = np.lexsort((g_uniq[kg].astype(str), kp))
-    used, kp, kg = used[order], kp[order], kg[order]
     lookup = np.full(len(seen), -1, "int64")
     lookup[used] = np.arange(len(used))
     group = g_uniq[kg] if len(used) else np.array([], dtype=object)

@@ -61,11 +61,6 @@ NO_CONF = 4
 FULL_EFFECT = 0.5  # kernel weight from which a point record's status-setting effects apply
 
 
-def role_weight(role: str, opponent_weight: float) -> float:
-    return {"support": 1.0, "engaged": opponent_weight, "end": opponent_weight,
-            "end_control": 0.0}[role]
-
-
 def codes(values) -> tuple[np.ndarray, np.ndarray]:
     """Factorize strings once: (integer codes, distinct values as text); missing values
     become ''. Only the distinct values are converted to text."""
@@ -94,44 +89,84 @@ def map_codes(values, mapping, default) -> np.ndarray:
     return mapped[c] if len(c) else np.array([], dtype=mapped.dtype)
 
 
-def participation(events: pd.DataFrame, actors: pd.DataFrame, opponent_weight: float
-                  ) -> pd.DataFrame:
-    """One row per (event row, group) that the event tells something about.
+ROLES = ("support", "engaged", "end", "end_control")
 
-    Columns: ``row``, ``group``, ``role`` (see :data:`EVENT_ROLES`) and
-    ``share`` (1, or 1/n for each of the n candidates of a joint attribution).
-    Civilians and blanks take no part. Ordered by event row.
+
+def role_weight(role: str, opponent_weight: float) -> float:
+    return {"support": 1.0, "engaged": opponent_weight, "end": opponent_weight,
+            "end_control": 0.0}[role]
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One entry per (event row, group) that the event tells something about, ordered
+    by event row: ``group`` indexes ``names`` (sorted group ids), ``role`` indexes
+    :data:`ROLES` (see :data:`EVENT_ROLES`), ``share`` is 1, or 1/n for each of the n
+    candidates of a joint attribution."""
+
+    row: np.ndarray
+    group: np.ndarray
+    role: np.ndarray
+    share: np.ndarray
+    names: np.ndarray
+
+
+def _role_codes(type_names: np.ndarray, side: int) -> np.ndarray:
+    """The role (index into :data:`ROLES`) an event type gives its actor (side 0) or
+    opponent (side 1); unknown types support their actor and engage the opponent."""
+    default = ("support", "engaged")[side]
+    return np.array([ROLES.index(EVENT_ROLES[t][side] if t in EVENT_ROLES else default)
+                     for t in type_names], dtype="int8")
+
+
+def _candidates(events: pd.DataFrame, joint_rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(row, candidate group, share) for the joint attributions at ``joint_rows``."""
+    cands = events.get("actor_candidates", pd.Series("", index=events.index)).fillna("")
+    split = pd.Series(cands.to_numpy()[joint_rows], index=joint_rows).astype(str).str.split("|")
+    count = split.str.len().to_numpy()
+    ex = split.explode()
+    return ex.index.to_numpy(), ex.to_numpy(dtype=object), np.repeat(1.0 / count, count), count
+
+
+def participation(events: pd.DataFrame, actors: pd.DataFrame) -> Participation:
+    """Who each event tells something about (:class:`Participation`).
+
+    The actor (or each candidate of a joint attribution) and the armed opponent
+    take part; civilians and blanks do not. Vectorised on integer codes: only the
+    distinct actor and type names are looked at as text.
     """
     n = len(events)
     rows = np.arange(n)
-    etype = events["event_type"].fillna("").astype(str).to_numpy(dtype=object) if n else \
-        np.array([], dtype=object)
-    actor_role = map_codes(etype, {k: v[0] for k, v in EVENT_ROLES.items()}, "support")
-    opp_role = map_codes(etype, {k: v[1] for k, v in EVENT_ROLES.items()}, "engaged")
-    a_codes, a_uniq = codes(events["actor"]) if n else (np.array([], "int64"), np.array([]))
-    actor = a_uniq[a_codes] if n else np.array([], dtype=object)
-    joint = actor == JOINT
-    parts = [pd.DataFrame({"row": rows[~joint], "group": actor[~joint],
-                           "role": actor_role[~joint], "share": 1.0})]
-    if joint.any():
-        cands = events.get("actor_candidates", pd.Series("", index=events.index)).fillna("")
-        split = pd.Series(cands.to_numpy()[joint], index=rows[joint]).str.split("|")
-        count = split.str.len().to_numpy()
-        ex = split.explode()
-        parts.append(pd.DataFrame({"row": ex.index.to_numpy(), "group": ex.to_numpy(),
-                                   "role": np.repeat(actor_role[joint], count),
-                                   "share": np.repeat(1.0 / count, count)}))
-    if "opponent" in events and n:
-        o_codes, o_uniq = codes(events["opponent"])
-        opp = o_uniq[o_codes]
-        armed = (opp != "") & (opp != JOINT)
-        parts.append(pd.DataFrame({"row": rows[armed], "group": opp[armed],
-                                   "role": opp_role[armed], "share": 1.0}))
-    out = pd.concat(parts, ignore_index=True)
+    none = (np.array([], "int64"), np.array([], dtype=object))
+    t_codes, t_names = codes(events["event_type"]) if n else none
+    actor_role, opp_role = _role_codes(t_names, 0)[t_codes], _role_codes(t_names, 1)[t_codes]
+    a_codes, a_names = codes(events["actor"]) if n else none
+    o_codes, o_names = codes(events["opponent"]) if "opponent" in events and n else none
+    joint = (a_names == JOINT)[a_codes]
+    c_row, c_group, c_share, c_count = _candidates(events, rows[joint]) if joint.any() else \
+        (none[0], none[1], np.array([]), none[0])
+    names = np.unique(np.concatenate([a_names, o_names, c_group]).astype(str))
+    names = names[names != JOINT]
+
+    def at(values):  # positions of names in the sorted vocabulary (JOINT is never asked)
+        return np.minimum(np.searchsorted(names, np.asarray(values).astype(str)),
+                          max(len(names) - 1, 0))
+
+    armed = ((o_names != "") & (o_names != JOINT))[o_codes]
+    row = np.concatenate([rows[~joint], c_row, rows[armed]]).astype("int64")
+    group = np.concatenate([at(a_names)[a_codes[~joint]], at(c_group),
+                            at(o_names)[o_codes[armed]]]).astype("int64")
+    role = np.concatenate([actor_role[~joint], np.repeat(actor_role[joint], c_count),
+                           opp_role[armed]]).astype("int8")
+    share = np.concatenate([np.ones((~joint).sum()), c_share, np.ones(armed.sum())])
     kind = actors.set_index("actor_id")["kind"]
-    unarmed = out["group"].map(kind).isin(UNARMED_KINDS) | (out["group"].fillna("") == "")
-    out = out[~unarmed.to_numpy()]
-    return out.sort_values("row", kind="stable").reset_index(drop=True)
+    unarmed = pd.Series(names, dtype=object).map(kind).isin(UNARMED_KINDS).to_numpy() \
+        | (names == "")
+    keep = np.flatnonzero(~unarmed[group])
+    keep = keep[np.argsort(row[keep], kind="stable")]
+    recode = np.cumsum(~unarmed) - 1  # codes stay dense and sorted without the dropped names
+    return Participation(row=row[keep], group=recode[group[keep]], role=role[keep],
+                         share=share[keep], names=np.asarray(names[~unarmed], dtype=object))
 
 
 @dataclass(frozen=True)
