@@ -222,6 +222,33 @@ class Cells:
         out[ok] = table[i[ok], j[ok]]
         return out
 
+    def neighbours(self, q, r, offsets: np.ndarray) -> np.ndarray:
+        """For each offset (row) and each cell (q, r) (column): the position of the cell at
+        that offset among the covering cells, -1 outside them (int32).
+
+        One flat lookup per offset into the cell table padded by twice the offsets'
+        reach, so no per-offset bounds check is needed.
+        """
+        q0, r0, table = self._lattice
+        q = np.asarray(q, dtype="int64") - q0
+        r = np.asarray(r, dtype="int64") - r0
+        out = np.full((len(offsets), len(q)), -1, "int32")
+        if len(q) == 0 or len(offsets) == 0:
+            return out
+        pad = int(np.abs(offsets).max())
+        padded = np.full((table.shape[0] + 4 * pad, table.shape[1] + 4 * pad), -1, "int32")
+        padded[2 * pad:2 * pad + table.shape[0], 2 * pad:2 * pad + table.shape[1]] = table
+        ncol = padded.shape[1]
+        # a cell more than ``pad`` steps outside the table reaches nothing in it
+        near = ((q >= -pad) & (q < table.shape[0] + pad)
+                & (r >= -pad) & (r < table.shape[1] + pad))
+        at = np.flatnonzero(near)
+        base = (q[at] + 2 * pad) * ncol + (r[at] + 2 * pad)
+        flat = padded.ravel()
+        for j, (dq, dr) in enumerate(offsets):
+            out[j, at] = flat[base + (int(dq) * ncol + int(dr))]
+        return out
+
     @cached_property
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
         """Longitude and latitude of every covering cell's centre."""

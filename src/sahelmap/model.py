@@ -127,8 +127,6 @@ class _Contrib:
     end: np.ndarray      # 1: presence ends after this period, 2: claimed control ends
     day: np.ndarray      # latest day the record speaks of within the period
     conf: np.ndarray
-    start: np.ndarray    # first contribution of each record row (CSR), and count
-    count: np.ndarray
 
     @property
     def group(self) -> np.ndarray:
@@ -166,12 +164,11 @@ def _event_contributions(events: pd.DataFrame, periods: pd.DataFrame, actors: pd
     day = np.minimum(_days(events["date_end"])[row] if n else row, pe[pidx]).astype("int32")
     conf = map_codes(events["confidence"], CONFIDENCE_CODE, NO_CONF).astype("int8")[row] \
         if n else row
-    count = np.bincount(row, minlength=n)
     return _Contrib(row=row, gcode=part.group[pi], gnames=part.names, pidx=pidx,
                     act=act, ordinary=np.where(existence, 0.0, act),
                     hold=np.where(existence, base, 0.0), last=is_last,
                     uncertain=existence & (first[row] != last[row]), end=end, day=day,
-                    conf=conf, start=np.cumsum(count) - count, count=count)
+                    conf=conf)
 
 
 def _claim_slices(claims: pd.DataFrame, periods: pd.DataFrame, s: PresenceSettings
@@ -212,30 +209,30 @@ class _Spread:
     full: np.ndarray
 
 
-def _expand(rows: np.ndarray, start: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For record rows, the index of each of their contributions (and its position in rows)."""
-    reps = count[rows]
-    pos = np.repeat(np.arange(len(rows)), reps)
-    offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-    return np.repeat(start[rows], reps) + offset, pos
-
-
-def _spread(fp: Footprints, start: np.ndarray, count: np.ndarray, area: bool) -> _Spread:
-    parts = []
+def _spread(fp: Footprints, row: np.ndarray, area: bool) -> _Spread:
+    """Place the contributions (or claim slices) of the record rows ``row`` (sorted):
+    on the admin unit a record is located to (``area``), or on the cells its kernel
+    reaches, offset by offset, each in contribution order."""
+    row = np.asarray(row, dtype="int64")
     if area:
-        rows = np.flatnonzero(fp.unit >= 0)
-        ci, pos = _expand(rows, start, count)
-        parts.append((ci, fp.unit[rows][pos], np.ones(len(ci)), np.ones(len(ci), bool)))
-    elif fp.disc is not None:
-        for j in range(len(fp.disc.offsets)):
-            rows, cell, ks = fp.weights(j)
-            ci, pos = _expand(rows, start, count)
-            parts.append((ci, cell[pos], ks[pos], ks[pos] >= FULL_EFFECT))
-    if not parts:
+        unit = fp.unit[row] if len(row) else np.array([], "int64")
+        ci = np.flatnonzero(unit >= 0)
+        return _Spread(ci, unit[ci], np.ones(len(ci)), np.ones(len(ci), bool))
+    if fp.disc is None or len(row) == 0:
         z = np.array([], "int64")
         return _Spread(z, z, np.array([], "float64"), np.array([], bool))
-    ci, place, ks, full = (np.concatenate(c) for c in zip(*parts))
-    return _Spread(ci.astype("int64"), place.astype("int64"), ks.astype("float64"), full)
+    at = np.full(len(fp.unit), -1, "int64")
+    at[fp.local] = np.arange(len(fp.local))
+    li = at[row]
+    ci0 = np.flatnonzero(li >= 0)
+    li = li[ci0]
+    parts = []
+    for j in range(len(fp.disc.offsets)):
+        cell = fp.cell[j][li]
+        m = cell >= 0
+        parts.append((ci0[m], cell[m], fp.kernel(j, li[m])))
+    ci, place, ks = (np.concatenate(c) for c in zip(*parts))
+    return _Spread(ci, place.astype("int64"), ks, ks >= FULL_EFFECT)
 
 
 # --- the model on one space of places ---------------------------------------------
@@ -279,41 +276,48 @@ def _keys(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _S
     G = max(len(g_uniq), 1)
     at = np.searchsorted(g_uniq, contrib.gnames).astype("int64") if len(contrib.gnames) else \
         np.zeros(1, "int64")
-    eg = at[contrib.gcode[ev_spread.ci]]
-    cg = np.searchsorted(g_uniq, cl_groups).astype("int64")[cl_spread.ci] if len(cl) else \
-        np.array([], "int64")
+    ep = ev_spread.place * G + at[contrib.gcode][ev_spread.ci]
+    cp = ev_spread.place[:0] if not len(cl) else \
+        cl_spread.place * G + np.searchsorted(g_uniq, cl_groups).astype("int64")[cl_spread.ci]
     # a dense map over (place, group): the pairs run to tens of millions, the keys do not;
     # its order is place, then group id as text (the groups are sorted)
     seen = np.zeros(max(n_places, 1) * G, bool)
-    seen[ev_spread.place * G + eg] = True
-    seen[cl_spread.place * G + cg] = True
+    seen[ep] = True
+    seen[cp] = True
     used = np.flatnonzero(seen)
     kp, kg = used // G, used % G
     lookup = np.full(len(seen), -1, "int64")
     lookup[used] = np.arange(len(used))
     group = g_uniq[kg] if len(used) else np.array([], dtype=object)
-    return _Keys(place=kp, group=group, ev=lookup[ev_spread.place * G + eg],
-                 cl=lookup[cl_spread.place * G + cg])
+    return _Keys(place=kp, group=group, ev=lookup[ep], cl=lookup[cp])
 
 
 def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: int, P: int
                     ) -> dict[str, np.ndarray]:
     """Periods × keys sums of the placed event contributions (period-major, so that the
-    loop over periods reads contiguous rows)."""
+    loop over periods reads contiguous rows).
+
+    Sums that only some contributions feed (holds, ends, the ordinary score where
+    existence evidence is present) are taken over those alone: the sums are the same,
+    term by term, as over all with zeros."""
     c = ev_spread.ci
-    flat = contrib.pidx[c] * K + ek
     ks = ev_spread.ks
+    pidx = contrib.pidx[c]
+    flat = pidx * K + ek
     size = K * P
 
-    def acc(values, mask=None):
-        where = flat if mask is None else flat[mask]
-        values = values if mask is None else values[mask]
+    def acc(where, values):
         return np.bincount(where, weights=values, minlength=size).reshape(P, K)
 
-    hold = contrib.hold[c] * ks
-    out = {"A": acc(contrib.act[c] * ks), "O": acc(contrib.ordinary[c] * ks), "Hin": acc(hold),
-           "Hend": acc(hold, contrib.last[c] & (hold > 0)),
-           "N": np.bincount(flat, minlength=size).reshape(P, K)}
+    act = contrib.act[c] * ks
+    out = {"A": acc(flat, act), "N": np.bincount(flat, minlength=size).reshape(P, K)}
+    existence = (contrib.ordinary != contrib.act)[c]
+    out["O"] = acc(flat[~existence], act[~existence]) if existence.any() else out["A"]
+    held = np.flatnonzero((contrib.hold > 0)[c])
+    hold = contrib.hold[c[held]] * ks[held]
+    out["Hin"] = acc(flat[held], hold)
+    ending = contrib.last[c[held]]
+    out["Hend"] = acc(flat[held][ending], hold[ending])
     unc = np.zeros(size, bool)
     unc[flat[contrib.uncertain[c]]] = True
     # small integer types: these matrices are keys × periods, millions of cells each
@@ -324,11 +328,11 @@ def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: in
     clear = np.zeros(size, bool)      # carry cleared at the start of the period
     end_ctl = np.zeros(size, bool)    # claimed control cleared at the start of the period
     for code, target in ((1, clear), (2, end_ctl)):
-        m = (contrib.end[c] == code) & (contrib.pidx[c] + 1 < P)
+        m = ((contrib.end == code) & (contrib.pidx + 1 < P))[c]
         target[flat[m] + K] = True
     out.update({name: a.reshape(P, K) for name, a in
                 (("unc", unc), ("LD", LD), ("CF", CF), ("clear", clear), ("end_ctl", end_ctl))})
-    out["kp_flat"] = ek * P + contrib.pidx[c]  # keys × periods, for the evidence lists
+    out["kp_flat"] = ek * P + pidx  # keys × periods, for the evidence lists
     return out
 
 

@@ -103,13 +103,12 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
     cl = _claim_slices(claims, periods, s)
     fp_e = footprints(events, places.cells, s.kernel_km, places.unit_ids)
     fp_c = footprints(claims, places.cells, s.kernel_km, places.unit_ids)
-    c_count = np.bincount(cl["row"].to_numpy().astype("int64"), minlength=len(claims))
-    c_start = np.cumsum(c_count) - c_count
+    c_row = cl["row"].to_numpy().astype("int64")
     spaces = {}
     for name, is_area, n_places in (("local", False, len(places.cells.q)),
                                     ("area", True, len(places.unit_ids))):
-        spaces[name] = _model(contrib, _spread(fp_e, contrib.start, contrib.count, is_area),
-                              cl, _spread(fp_c, c_start, c_count, is_area), n_places, periods,
+        spaces[name] = _model(contrib, _spread(fp_e, contrib.row, is_area),
+                              cl, _spread(fp_c, c_row, is_area), n_places, periods,
                               actors, s, capped=is_area)
     local, area = spaces["local"], spaces["area"]
     if s.level == "grid":

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._arrays import positions, unique_ints, unique_inverse
 from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
@@ -51,7 +53,7 @@ class RecordIds:
             if frame is None or len(frame) == 0 or col not in frame:
                 return np.array([], "int64"), np.array([], dtype=object)
             c, names = pd.factorize(frame[col].fillna("").astype(str), sort=True)
-            return c.astype("int64"), np.asarray(names, dtype=object)
+            return c.astype("int64"), _arrow_text(names)
         return cls(*fac(events, id_col), *fac(claims, "claim_id"))
 
     @classmethod
@@ -90,20 +92,24 @@ class Rows:
 def joined_by_row(row: np.ndarray, codes_: np.ndarray, names: np.ndarray, n: int):
     """For rows ``0 .. n-1``, the distinct ``names[codes_]`` of their pairs in text order
     (``names`` are sorted), joined with '|' ('' for a row without any), as text."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     row = np.asarray(row, dtype="int64")
     if len(row) == 0 or len(names) == 0:
         return pd.array(np.full(n, "", dtype=object), dtype=TEXT)
     m = len(names)
     combined = unique_ints(row * m + np.asarray(codes_, dtype="int64"))
-    r, c = combined // m, combined % m
+    r, c = np.divmod(combined, m)
     offsets = np.zeros(n + 1, "int64")
     np.cumsum(np.bincount(r, minlength=n), out=offsets[1:])
-    values = pa.array(np.asarray(names, dtype=object), pa.string()).take(pa.array(c))
+    values = _arrow_text(names).take(pa.array(c))
     joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), values), "|")
     return pd.array(joined.cast(pa.large_string()), dtype=TEXT)
+
+
+def _arrow_text(names):
+    """Names as an Arrow string array (made once per list of names, not per use)."""
+    if isinstance(names, pa.Array):
+        return names
+    return pa.array(np.asarray(names, dtype=object), pa.string())
 
 
 def joined_text(row: np.ndarray, values, n: int):
@@ -133,23 +139,24 @@ def labels(status, basis, confidence, carried, age) -> pd.Categorical:
 
     The text is made once per distinct combination, not once per row.
     """
-    frame = pd.DataFrame({"status": pd.Categorical(status), "basis": pd.Categorical(basis),
-                          "conf": pd.Categorical(confidence)})
+    cols = [pd.Categorical(v) for v in (status, basis, confidence)]
     age = np.asarray(age, dtype="int64")
     carried = np.asarray(carried, bool)
-    shown = carried & (age > 0) & (frame["status"].to_numpy() != "none")
+    cats = [np.asarray(c.categories, dtype=object) for c in cols]
+    codes_ = [np.asarray(c.codes, dtype="int64") for c in cols]
+    not_none = (cats[0] != "none")[codes_[0]] if len(cats[0]) else np.zeros(len(age), bool)
+    shown = carried & (age > 0) & not_none
     months = np.where(shown, np.maximum(1, np.floor(age / 30.44)).astype("int64"), 0)
-    key = months.astype("int64")
-    for c in ("status", "basis", "conf"):
-        col = frame[c].cat
-        key = key * (len(col.categories) + 1) + col.codes.to_numpy().astype("int64") + 1
+    key = months
+    for cat, code in zip(cats, codes_):
+        key = key * (len(cat) + 1) + code + 1
     if len(key) == 0:
         return pd.Categorical([], categories=[])
     combo, inv = unique_inverse(key)
     first = np.zeros(len(combo), "int64")
     first[inv[::-1]] = np.arange(len(key))[::-1]
-    text = _label_text(frame["status"].to_numpy()[first], frame["basis"].to_numpy()[first],
-                       frame["conf"].to_numpy()[first], shown[first],
+    status_f, basis_f, conf_f = (cat[code[first]] for cat, code in zip(cats, codes_))
+    text = _label_text(status_f, basis_f, conf_f, shown[first],
                        np.where(shown[first], age[first], 0))
     names, name_code = np.unique(text.astype(str), return_inverse=True)
     return pd.Categorical.from_codes(name_code[inv], names)
@@ -217,10 +224,14 @@ def publish(parts: list[Rows], periods: pd.DataFrame, ids: RecordIds, columns: l
 
 def last_evidence(age: np.ndarray, pidx: np.ndarray, periods: pd.DataFrame) -> pd.Series:
     """The day of the latest evidence: the period's end minus the age (None without)."""
-    pe = pd.to_datetime(periods["period_end"]).to_numpy("datetime64[D]")[pidx]
+    pe = pd.to_datetime(periods["period_end"]).to_numpy("datetime64[D]").astype("int64")
     age = np.asarray(age, "int64")
-    last = np.where(age >= 0, pe - age.astype("timedelta64[D]"), np.datetime64("NaT"))
-    return pd.Series(last).dt.date.astype(object).where(age >= 0, None)
+    day = np.where(age >= 0, pe[np.asarray(pidx, "int64")] - age, np.iinfo("int64").min)
+    # a few thousand distinct days: make each date object once
+    days, inv = unique_inverse(day)
+    dates = np.array([None if d == np.iinfo("int64").min else
+                      pd.Timestamp(np.datetime64(int(d), "D")).date() for d in days], dtype=object)
+    return pd.Series(dates[inv] if len(day) else np.array([], dtype=object), dtype=object)
 
 
 def space_evidence(space: Space, flats: np.ndarray, s: PresenceSettings) -> Evidence:

@@ -174,10 +174,10 @@ class Footprints:
     """Where each record (row) acts.
 
     ``local``: rows with a point (``exact``/``near`` precision), with their
-    kernel ``disc`` over the grid and the covering-cell index of each disc
-    offset (``cell[j][i]``, -1 outside the cells). ``unit``: for records
-    located to an admin unit, that unit's position in ``unit_ids`` (-1 for
-    none).
+    kernel ``disc`` over the grid and, per disc offset and local row, the
+    covering cell it reaches (``cell[j][i]``, int32; -1 where the kernel does
+    not reach or the cell is outside the cover). ``unit``: for records located
+    to an admin unit, that unit's position in ``unit_ids`` (-1 for none).
     """
 
     local: np.ndarray
@@ -186,12 +186,9 @@ class Footprints:
     unit: np.ndarray
     unit_ids: np.ndarray
 
-    def weights(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For disc offset ``j``: (local row positions reaching a cell, cell, kernel weight)."""
-        reach = self.disc.reach(j) & (self.cell[j] >= 0)
-        i = np.flatnonzero(reach)
-        return self.local[i], self.cell[j][i], kernel_weight(self.disc.dist[j, i],
-                                                             self.disc.radius_km)
+    def kernel(self, j: int, i: np.ndarray) -> np.ndarray:
+        """Kernel weights at disc offset ``j`` of the local rows at positions ``i``."""
+        return kernel_weight(self.disc.dist[j, i], self.disc.radius_km)
 
 
 def unit_space(admin1: pd.DataFrame, admin2: pd.DataFrame) -> np.ndarray:
@@ -204,26 +201,39 @@ def footprints(frame: pd.DataFrame, cells: Cells, kernel_km: float,
                unit_ids: np.ndarray) -> Footprints:
     """The footprint of every row of located, joined records."""
     n = len(frame)
-    precision = frame["location_precision"].fillna("").astype(str).to_numpy() if n else \
-        np.array([], dtype=object)
-    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy() if n else np.array([])
-    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy() if n else np.array([])
-    local = np.flatnonzero(np.isin(precision, ["exact", "near"]) & np.isfinite(lon)
+    if n == 0:
+        z = np.array([], "int64")
+        return Footprints(local=z, disc=None, cell=None, unit=z, unit_ids=unit_ids)
+    p_codes, p_names = codes(frame["location_precision"])
+    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy("float64")
+    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy("float64")
+    local = np.flatnonzero(np.isin(p_names, ["exact", "near"])[p_codes] & np.isfinite(lon)
                            & np.isfinite(lat))
     disc = cell = None
     if len(local):
         disc = cells.grid.disc(lon[local], lat[local], kernel_km)
-        cell = np.stack([cells.index(disc.q0 + dq, disc.r0 + dr) for dq, dr in disc.offsets])
-    a1 = frame["admin1_id"].fillna("").astype(str).to_numpy(dtype=object) if n else \
-        np.array([], dtype=object)
-    a2 = frame["admin2_id"].fillna("").astype(str).to_numpy(dtype=object) if n else \
-        np.array([], dtype=object)
-    target = np.where(precision == "admin1", a1,
-                      np.where(precision == "admin2", np.where(a2 != "", a2, a1), ""))
+        cell = cells.neighbours(disc.q0, disc.r0, disc.offsets)
+        for j in range(len(disc.offsets)):
+            cell[j][~disc.reach(j)] = -1
+    return Footprints(local=local, disc=disc, cell=cell,
+                      unit=_located_units(frame, p_codes, p_names, unit_ids), unit_ids=unit_ids)
+
+
+def _located_units(frame: pd.DataFrame, p_codes: np.ndarray, p_names: np.ndarray,
+                   unit_ids: np.ndarray) -> np.ndarray:
+    """The position in ``unit_ids`` of the unit each admin-located record names (-1 for
+    none): the region for ``admin1``, the province (else the region) for ``admin2``.
+    Looked up once per distinct id."""
     pos = pd.Series(np.arange(len(unit_ids)), index=unit_ids)
-    unit = pd.Series(target, dtype=object).map(pos).fillna(-1).astype("int64").to_numpy() \
-        if n else np.array([], dtype="int64")
-    return Footprints(local=local, disc=disc, cell=cell, unit=unit, unit_ids=unit_ids)
+
+    def where(col):  # (position of each row's unit, whether it names one)
+        c, names = codes(frame[col])
+        at = pd.Series(names, dtype=object).map(pos).fillna(-1).astype("int64").to_numpy()
+        return at[c], (names != "")[c]
+
+    (a1, _), (a2, has2) = where("admin1_id"), where("admin2_id")
+    is1, is2 = ((p_names == name)[p_codes] for name in ("admin1", "admin2"))
+    return np.where(is1, a1, np.where(is2, np.where(has2, a2, a1), -1)).astype("int64")
 
 
 def pair_rows(left_rows: np.ndarray, right_rows: np.ndarray, n: int

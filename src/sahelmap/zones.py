@@ -84,10 +84,7 @@ def reconcile(place: np.ndarray, period: np.ndarray, side: np.ndarray, is_state:
 
     # the leading row: strongest status (control, dominant, contested, present), then
     # the higher score, then row order
-    order = np.lexsort((np.arange(n), -np.asarray(score, dtype="float64"), -status, cell))
-    first = np.r_[True, cell[order][1:] != cell[order][:-1]]
-    lead = np.full(C, -1, "int64")
-    lead[cell[order][first]] = order[first]
+    lead = _leading_rows(cell, C, status, np.asarray(score, dtype="float64"))
     active = n_present > 0
     prefix = np.where(np.asarray(is_state, bool)[lead], "state", "insurgent").astype(object)
     zone = np.full(C, "none", dtype=object)
@@ -100,3 +97,18 @@ def reconcile(place: np.ndarray, period: np.ndarray, side: np.ndarray, is_state:
     first_row[cell[::-1]] = np.arange(n)[::-1]
     return status, pd.DataFrame({"place": place[first_row], "period": period[first_row],
                                  "zone": zone, "leader": leader})
+
+
+def _leading_rows(cell: np.ndarray, C: int, status: np.ndarray, score: np.ndarray
+                  ) -> np.ndarray:
+    """Per place (``cell`` code), the row with the strongest status, then the higher
+    score, then the first row: three grouped maxima instead of a sort."""
+    best_status = np.full(C, -1, "int64")
+    np.maximum.at(best_status, cell, status)
+    top = np.flatnonzero(status == best_status[cell])
+    best_score = np.full(C, -np.inf)
+    np.maximum.at(best_score, cell[top], score[top])
+    top = top[score[top] == best_score[cell[top]]]
+    lead = np.full(C, np.iinfo("int64").max, "int64")
+    np.minimum.at(lead, cell[top], top)
+    return lead
