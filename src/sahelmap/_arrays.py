@@ -1,13 +1,16 @@
-"""Array helpers the model needs at scale.
+"""Array helpers the stages need at scale.
 
 ``numpy.unique`` on integers hashes before it sorts and is several times slower
 than a plain sort on the tens of millions of (place, period, record) pairs of
-a large export; these helpers sort once.
+a large export; these helpers sort once. Text columns of a million rows are
+factorized once (:func:`codes`) and looked at per distinct value only.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 
 def unique_ints(values: np.ndarray) -> np.ndarray:
@@ -36,3 +39,46 @@ def positions(haystack, needles) -> np.ndarray:
     ordered = haystack[order]
     at = np.minimum(np.searchsorted(ordered, needles), len(ordered) - 1)
     return np.where(ordered[at] == needles, order[at], -1).astype("int64")
+
+
+def codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize strings once: (integer codes, distinct values as text); missing values
+    become ''. Only the distinct values are converted to text."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        cat = values.array if isinstance(values, pd.Series) else values
+        c = np.asarray(cat.codes, dtype="int64")
+        uniques = np.asarray(cat.categories, dtype=object)
+    else:
+        c, uniques = pd.factorize(np.asarray(values, dtype=object))
+        c = c.astype("int64")
+        uniques = np.asarray(uniques, dtype=object)
+    # missing values (-1) become '', and values that read alike as text are merged
+    missing = bool((c < 0).any())
+    text = np.array([str(u) for u in uniques] + [""] * missing, dtype=object)
+    text[:len(uniques)][pd.isna(uniques)] = ""
+    merged, names = pd.factorize(text)
+    if missing:
+        c = np.where(c < 0, len(uniques), c)
+    return merged[c].astype("int64"), np.asarray(names, dtype=object)
+
+
+def map_codes(values, mapping, default) -> np.ndarray:
+    """Map a column through a dict, touching each distinct value once."""
+    c, uniques = codes(values)
+    mapped = pd.Series(uniques, dtype=object).map(mapping).fillna(default).to_numpy()
+    return mapped[c] if len(c) else np.array([], dtype=mapped.dtype)
+
+
+# pandas 3 stores text columns as Arrow strings; pandas 2 keeps Python objects
+_ARROW_TEXT = pd.Series(np.array(["a"], dtype=object)).dtype != object
+
+
+def take_text(values, idx: np.ndarray):
+    """``values[idx]`` as a text column, the way pandas would store it, built from the
+    few distinct ``values`` (made into Arrow strings once) instead of a million
+    Python strings."""
+    values = np.asarray(values, dtype=object)
+    if not _ARROW_TEXT:
+        return values[idx]
+    taken = pa.array(values, pa.large_string()).take(pa.array(np.asarray(idx, "int64")))
+    return pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._arrays import codes, take_text
 from .settings import SUPPORTS
 
 JOIN_COLUMNS = ["admin1_id", "admin1_name", "admin2_id", "admin2_name", "admin_country",
@@ -31,7 +32,9 @@ def leaf_index(lon: np.ndarray, lat: np.ndarray, leaves: gpd.GeoDataFrame) -> np
 
     One pass per unit (a few hundred), each a bounding-box filter and a
     prepared point-in-polygon test on coordinate arrays: no point objects and
-    no per-point Python. A point on a shared border goes to the first unit.
+    no per-point Python. The points are sorted by longitude once, so each unit
+    looks only at the strip of points under its bounding box. A point on a shared
+    border goes to the first unit.
     """
     lon = np.asarray(lon, dtype="float64")
     lat = np.asarray(lat, dtype="float64")
@@ -39,15 +42,47 @@ def leaf_index(lon: np.ndarray, lat: np.ndarray, leaves: gpd.GeoDataFrame) -> np
     geoms = np.array(leaves.geometry.values, dtype=object)
     shapely.prepare(geoms)
     bounds = shapely.bounds(geoms)
-    ok = np.isfinite(lon) & np.isfinite(lat)
+    by_lon = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    by_lon = by_lon[np.argsort(lon[by_lon])]
+    x, y = lon[by_lon], lat[by_lon]    # points in longitude order: strips are slices
+    free = np.ones(len(by_lon), bool)
     for i, (x0, y0, x1, y1) in enumerate(bounds):
-        cand = np.flatnonzero(ok & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+        a, b = np.searchsorted(x, x0, "left"), np.searchsorted(x, x1, "right")
+        cand = a + np.flatnonzero(free[a:b] & (y[a:b] >= y0) & (y[a:b] <= y1))
         if len(cand) == 0:
             continue
-        hit = shapely.intersects_xy(geoms[i], lon[cand], lat[cand])
-        idx[cand[hit]] = i
-        ok[cand[hit]] = False
+        hit = cand[shapely.intersects_xy(geoms[i], x[cand], y[cand])]
+        idx[by_lon[hit]] = i
+        free[hit] = False
     return idx
+
+
+def _leaf_table(admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFrame
+                ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The leaf units, and per leaf (plus a last row of blanks for "no unit") its
+    admin-1 and admin-2 ids and names and its country."""
+    leaves = leaf_units(admin1, admin2)
+    is2 = (leaves["level"].to_numpy() == 2)
+    parent = admin2.set_index("unit_id")["parent_id"]
+    ids = leaves["unit_id"].to_numpy(dtype=object)
+    a1 = np.where(is2, pd.Series(ids).map(parent).fillna("").to_numpy(dtype=object), ids)
+    a2 = np.where(is2, ids, "")
+    info1 = admin1.set_index("unit_id")
+    names2 = admin2.set_index("unit_id")["name"]
+    table = pd.DataFrame({
+        "admin1_id": a1, "admin2_id": a2,
+        "admin_country": pd.Series(a1).map(info1["country"]).fillna(""),
+        "admin1_name": pd.Series(a1).map(info1["name"]).fillna(""),
+        "admin2_name": pd.Series(a2).map(names2).fillna(""),
+    }).astype(object)
+    blank = pd.DataFrame({c: [""] for c in table.columns}, dtype=object)
+    return leaves, pd.concat([table, blank], ignore_index=True)
+
+
+def _leaf_rows(lon: np.ndarray, lat: np.ndarray, leaves: gpd.GeoDataFrame) -> np.ndarray:
+    """The row of the leaf table for each point (the last row, blanks, for none)."""
+    idx = leaf_index(lon, lat, leaves)
+    return np.where(idx < 0, len(leaves), idx)
 
 
 def locate_units(lon: np.ndarray, lat: np.ndarray, admin1: gpd.GeoDataFrame,
@@ -56,20 +91,10 @@ def locate_units(lon: np.ndarray, lat: np.ndarray, admin1: gpd.GeoDataFrame,
 
     NaN coordinates and points outside every unit get empty ids.
     """
-    leaves = leaf_units(admin1, admin2)
-    idx = leaf_index(lon, lat, leaves)
-    is2 = (leaves["level"].to_numpy() == 2)
-    parent = admin2.set_index("unit_id")["parent_id"]
-    ids = leaves["unit_id"].to_numpy(dtype=object)
-    a1 = np.where(is2, pd.Series(ids).map(parent).fillna("").to_numpy(dtype=object), ids)
-    a2 = np.where(is2, ids, "")
-    country = pd.Series(a1).map(admin1.set_index("unit_id")["country"]).fillna("").to_numpy(dtype=object)
-    # one extra slot at the end holds the "no unit" values for idx == -1
-    take = np.where(idx < 0, len(ids), idx)
-    pad = np.array([""], dtype=object)
-    return pd.DataFrame({"admin1_id": np.concatenate([a1, pad])[take],
-                         "admin2_id": np.concatenate([a2, pad])[take].astype(object),
-                         "admin_country": np.concatenate([country, pad])[take]})
+    leaves, table = _leaf_table(admin1, admin2)
+    take = _leaf_rows(lon, lat, leaves)
+    return pd.DataFrame({c: table[c].to_numpy(dtype=object)[take]
+                         for c in ("admin1_id", "admin2_id", "admin_country")})
 
 
 def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
@@ -78,7 +103,8 @@ def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
 
     Records without a point keep empty ids. ``join_note`` says why a record
     supports fewer levels than the layer has, or that its point falls outside
-    the stated country or outside every unit.
+    the stated country or outside every unit. Text is looked up per leaf unit and
+    per distinct value, never per record.
     """
     out = located.copy()
     geom = out.geometry.values
@@ -86,41 +112,51 @@ def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
     lon = np.where(has_point, shapely.get_x(geom), np.nan)
     lat = np.where(has_point, shapely.get_y(geom), np.nan)
     has_point &= np.isfinite(lon) & np.isfinite(lat)
-    units = locate_units(lon, lat, admin1, admin2)
-    precision = out["location_precision"].fillna("").to_numpy()
-    level1 = np.isin(precision, [p for p, lv in SUPPORTS.items() if 1 in lv])
-    level2 = np.isin(precision, [p for p, lv in SUPPORTS.items() if 2 in lv])
-    out["admin1_id"] = np.where(level1, units["admin1_id"].to_numpy(), "").astype(object)
-    out["admin2_id"] = np.where(level2, units["admin2_id"].to_numpy(), "").astype(object)
-    out["admin_country"] = units["admin_country"].to_numpy()
-    names1 = admin1.set_index("unit_id")["name"]
-    names2 = admin2.set_index("unit_id")["name"]
-    out["admin1_name"] = _lookup(out["admin1_id"], names1)
-    out["admin2_name"] = _lookup(out["admin2_id"], names2)
+    leaves, table = _leaf_table(admin1, admin2)
+    take = _leaf_rows(lon, lat, leaves)
+    none = len(leaves)
+    p_codes, p_names = codes(out["location_precision"]) if len(out) else \
+        (np.array([], "int64"), np.array([], dtype=object))
 
-    note = np.full(len(out), "", dtype=object)
-    outside = has_point & (units["admin1_id"].to_numpy() == "")
-    note[outside] = "point falls outside every admin unit"
-    note[has_point & (precision == "country")] = "country-level location supports no unit"
-    note[has_point & (precision == "admin1")] = "region-level location supports admin-1 only"
-    stated = out["country"].fillna("").to_numpy() if "country" in out else np.full(len(out), "")
-    mismatch = (has_point & ~outside & (stated != "")
-                & (stated != units["admin_country"].to_numpy()))
-    note[mismatch] = [f"point falls in {c}, record says {s}" for c, s in
-                      zip(units["admin_country"].to_numpy()[mismatch], stated[mismatch])]
-    wrong = has_point & (stated != "") & (units["admin_country"].to_numpy() != stated)
-    if wrong.any():
-        # a classic export error: latitude and longitude swapped. Report it, never fix it.
-        flipped = locate_units(lat[wrong], lon[wrong], admin1, admin2)["admin_country"].to_numpy()
-        hit = np.flatnonzero(wrong)[flipped == stated[wrong]]
-        note[hit] = [f"latitude and longitude look swapped: swapped, the point falls in {c}; "
-                     "not changed" for c in stated[hit]]
-    out["join_note"] = note
+    def precision_in(levels):
+        return np.isin(p_names, [p for p, lv in SUPPORTS.items() if levels(lv)])[p_codes]
+
+    at1 = np.where(precision_in(lambda lv: 1 in lv), take, none)
+    at2 = np.where(precision_in(lambda lv: 2 in lv), take, none)
+    for c, at in (("admin1_id", at1), ("admin2_id", at2), ("admin_country", take),
+                  ("admin1_name", at1), ("admin2_name", at2)):
+        out[c] = take_text(table[c], at)
+    out["join_note"] = _join_notes(out, has_point, take, table, p_codes, p_names,
+                                   lon, lat, admin1, admin2)
     return out
 
 
-def _lookup(ids: pd.Series, names: pd.Series) -> np.ndarray:
-    """Map ids to names through their distinct values (fast on millions of rows)."""
-    codes, uniques = pd.factorize(ids)
-    mapped = pd.Series(uniques).map(names).fillna("").to_numpy(dtype=object)
-    return np.concatenate([mapped, np.array([""], dtype=object)])[codes]
+def _join_notes(out, has_point, take, table, p_codes, p_names, lon, lat, admin1, admin2
+                ) -> np.ndarray:
+    """Why a record supports fewer levels than the layer has, or where its point falls
+    against the country it states."""
+    note = np.full(len(out), "", dtype=object)
+    country = table["admin_country"].to_numpy(dtype=object)
+    outside = has_point & (table["admin1_id"].to_numpy(dtype=object) == "")[take]
+    note[outside] = "point falls outside every admin unit"
+    note[has_point & (p_names == "country")[p_codes]] = "country-level location supports no unit"
+    note[has_point & (p_names == "admin1")[p_codes]] = "region-level location supports admin-1 only"
+    if "country" not in out or len(out) == 0:
+        return note
+    s_codes, s_names = codes(out["country"])
+    # stated and point countries compared on codes of one vocabulary
+    vocab = np.unique(np.concatenate([s_names, country]).astype(str))
+    stated_at = np.searchsorted(vocab, s_names.astype(str))[s_codes]
+    point_at = np.searchsorted(vocab, country.astype(str))[take]
+    differs = has_point & (s_names != "")[s_codes] & (stated_at != point_at)
+    stated = s_names[s_codes[differs]]
+    mismatch = differs & ~outside
+    note[mismatch] = [f"point falls in {c}, record says {s}" for c, s in
+                      zip(country[take[mismatch]], s_names[s_codes[mismatch]])]
+    if differs.any():
+        # a classic export error: latitude and longitude swapped. Report it, never fix it.
+        flipped = locate_units(lat[differs], lon[differs], admin1, admin2)["admin_country"]
+        hit = np.flatnonzero(differs)[flipped.to_numpy() == stated]
+        note[hit] = [f"latitude and longitude look swapped: swapped, the point falls in {c}; "
+                     "not changed" for c in s_names[s_codes[hit]]]
+    return note

@@ -31,12 +31,11 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 
-from ._arrays import unique_ints
+from ._arrays import codes, map_codes, unique_ints
 from .actors import JOINT
 from .periods import slice_records
-from .support import (CONFIDENCE_CODE, EXISTENCE_TYPES, FULL_EFFECT, NO_CONF,
-                      ROLES, Footprints, codes, map_codes, pair_rows, participation,
-                      role_weight)
+from .support import (CONFIDENCE_CODE, EXISTENCE_TYPES, FULL_EFFECT, NO_CONF, ROLES,
+                      Footprints, pair_rows, participation, role_weight)
 from .zones import reconcile
 
 STATUSES = ("none", "present", "contested", "dominant", "control")

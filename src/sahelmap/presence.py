@@ -24,6 +24,7 @@ from .model import (BASES, CLAIM_EFFECT, CONFIDENCE_ORDER, LEVELS, RANK, STATE_S
                     _spread, sides)
 from .rows import (PRESENCE_COLUMNS, ZONE_COLUMNS, RecordIds, publish, space_rows,
                    zone_rows)
+from ._arrays import codes, unique_ints
 from .support import footprints, unit_space
 from .summary import summarise, unit_activity
 
@@ -62,24 +63,27 @@ def _empty_claims() -> pd.DataFrame:
 
 
 def _event_units(events: pd.DataFrame, area_unit: np.ndarray, places: Places, level: int
-                 ) -> np.ndarray:
-    """The admin unit (at ``level``) whose activity counts each event once ('' for none)."""
-    n = len(events)
-    if n == 0:
-        return np.array([], dtype=object)
-    precision = events["location_precision"].fillna("").astype(str).to_numpy()
-    a1 = events["admin1_id"].fillna("").astype(str).to_numpy(dtype=object)
-    a2 = events["admin2_id"].fillna("").astype(str).to_numpy(dtype=object)
-    local = np.isin(precision, ["exact", "near"])
-    point_unit = a1 if level == 1 else np.where(a2 != "", a2, a1)
-    area = np.full(n, "", dtype=object)
-    has = area_unit >= 0
-    ids = places.unit_ids[np.maximum(area_unit, 0)]
-    if level == 1:
-        ids = np.where(places.parent[np.maximum(area_unit, 0)] != "",
-                       places.parent[np.maximum(area_unit, 0)], ids)
-    area[has] = ids[has]
-    return np.where(local, point_unit, area).astype(object)
+                 ) -> pd.Categorical:
+    """The admin unit (at ``level``) whose activity counts each event once, as a
+    categorical of the unit ids used (missing for none). Ids are looked at once per
+    distinct value."""
+    if len(events) == 0:
+        return pd.Categorical([])
+    p_codes, p_names = codes(events["location_precision"])
+    local = np.isin(p_names, ["exact", "near"])[p_codes]
+    c1, n1 = codes(events["admin1_id"])
+    c2, n2 = codes(events["admin2_id"])
+    area_ids = places.unit_ids if level == 2 else \
+        np.where(places.parent != "", places.parent, places.unit_ids)
+    vocab = np.unique(np.concatenate([n1, n2, area_ids, [""]]).astype(str))
+    g1, g2, ga = (np.searchsorted(vocab, np.asarray(v).astype(str)) for v in (n1, n2, area_ids))
+    empty = int(np.searchsorted(vocab, ""))
+    point = g1[c1] if level == 1 else np.where((n2 != "")[c2], g2[c2], g1[c1])
+    area = np.where(area_unit >= 0, ga[np.maximum(area_unit, 0)], empty)
+    code = np.where(local, point, area)
+    used = unique_ints(code[code != empty])
+    out = np.where(code != empty, np.searchsorted(used, code), -1)
+    return pd.Categorical.from_codes(out, vocab[used].astype(object))
 
 
 def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: pd.DataFrame,

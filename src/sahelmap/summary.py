@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._arrays import positions, unique_inverse
+from ._arrays import codes, positions, unique_ints, unique_inverse
 from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
 from .rows import Evidence, Rows, joined_text, rows_frame
-from .support import NO_CONF, codes
+from .support import NO_CONF
 from .zones import reconcile
 
 STATUS_KEYS = ("present", "contested", "dominant", "control")
@@ -76,6 +76,14 @@ def _positions_in(names: np.ndarray, values) -> np.ndarray:
     return positions(names, uniq)[c] if len(c) else c
 
 
+def _category_positions(names: np.ndarray, values: pd.Categorical) -> np.ndarray:
+    """Position of each categorical value among the sorted ``names`` (-1 where absent
+    or missing), looked up once per category."""
+    at = positions(names, np.asarray(values.categories, dtype=object))
+    code = np.asarray(values.codes, "int64")
+    return np.where(code >= 0, at[np.maximum(code, 0)] if len(at) else -1, -1)
+
+
 @dataclass
 class _Positions:
     """Unit and group positions of everything the unit table is keyed by."""
@@ -93,11 +101,13 @@ class _Positions:
                    target_unit=_positions_in(unit_names, area_target),
                    local_group=_positions_in(groups, local.group),
                    area_group=_positions_in(groups, area.group),
-                   contrib_unit=_positions_in(unit_names, event_units[contrib.row]),
-                   contrib_group=_positions_in(groups, contrib.group))
+                   contrib_unit=_category_positions(unit_names, event_units)[contrib.row],
+                   contrib_group=positions(groups, contrib.gnames)[contrib.gcode]
+                   if len(contrib.gcode) else contrib.gcode)
 
 
-def summarise(local: Space, area: Space, *, places, level: int, event_units: np.ndarray,
+def summarise(local: Space, area: Space, *, places, level: int,
+              event_units: pd.Categorical,
               contrib, periods: pd.DataFrame, actors: pd.DataFrame,
               s: PresenceSettings) -> tuple[Rows, Rows]:
     """Presence rows and verdicts of the admin units at ``level`` (1 or 2)."""
@@ -105,10 +115,12 @@ def summarise(local: Space, area: Space, *, places, level: int, event_units: np.
     members = places.cells.members
     m_unit = output_units(members, level)
     area_target, area_full = _area_targets(places, level)
-    groups = np.unique(np.concatenate([local.group, area.group, contrib.group]).astype(str)
+    used_groups = contrib.gnames[unique_ints(contrib.gcode)] if len(contrib.gcode) else []
+    groups = np.unique(np.concatenate([local.group, area.group, used_groups]).astype(str)
                        ).astype(object)
     unit_names = np.unique(np.concatenate([m_unit, area_target[area_target != ""],
-                                           event_units[event_units != ""]]).astype(str)
+                                           np.asarray(event_units.categories, dtype=object)]
+                                          ).astype(str)
                            ).astype(object)
     keys = _Keys(unit_names, groups, P)
     at = _Positions.of(unit_names, groups, m_unit, area_target, local, area, contrib,
@@ -353,12 +365,22 @@ def _zone_frame(zones, u, g, p, status, basis, unit_names, level_name, groups, P
     }), pidx, Evidence.none())
 
 
-def unit_activity(contrib, event_units: np.ndarray, periods: pd.DataFrame) -> pd.DataFrame:
-    """Activity per (unit, group, period), each event counted once in the unit holding it."""
-    unit = event_units[contrib.row]
-    ok = unit != ""
-    frame = pd.DataFrame({"unit_id": unit[ok], "group": contrib.group[ok],
-                          "pidx": contrib.pidx[ok], "activity": contrib.act[ok]})
-    out = frame.groupby(["unit_id", "group", "pidx"], sort=True)["activity"].sum().reset_index()
-    out["period"] = periods["period"].to_numpy()[out["pidx"].to_numpy()]
-    return out[out["activity"] > 0].drop(columns="pidx").reset_index(drop=True)
+def unit_activity(contrib, event_units: pd.Categorical, periods: pd.DataFrame) -> pd.DataFrame:
+    """Activity per (unit, group, period), each event counted once in the unit holding it
+    (``event_units``: the unit of each event row, missing for none)."""
+    unit = np.asarray(event_units.codes, "int64")[contrib.row]
+    ok = unit >= 0
+    G, P = max(len(contrib.gnames), 1), len(periods)
+    # categories and group names are sorted: the integer key orders like the text
+    # (pandas' grouped sum, compensated, as the published figures have always been)
+    sums = pd.Series(contrib.act[ok]).groupby(
+        (unit[ok] * G + contrib.gcode[ok]) * P + contrib.pidx[ok], sort=True).sum()
+    key, activity = sums.index.to_numpy(), sums.to_numpy()
+    u, rest = np.divmod(key, G * P)
+    g, p = np.divmod(rest, P)
+    units = np.asarray(event_units.categories, dtype=object)
+    out = pd.DataFrame({"unit_id": pd.array(units[u], dtype="str"),
+                        "group": pd.array(np.asarray(contrib.gnames, dtype=object)[g], dtype="str"),
+                        "activity": activity,
+                        "period": pd.array(periods["period"].to_numpy()[p], dtype="str")})
+    return out[activity > 0].reset_index(drop=True)

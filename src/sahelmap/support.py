@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._arrays import codes
 from .actors import JOINT
 from .grid import Cells, Disc, kernel_weight
 
@@ -59,34 +60,6 @@ CONFIDENCE_CODE = {"corroborated": 0, "reported": 1, "assessed": 2, "claimed": 3
 CONFIDENCE_NAMES = np.array(["corroborated", "reported", "assessed", "claimed", ""], dtype=object)
 NO_CONF = 4
 FULL_EFFECT = 0.5  # kernel weight from which a point record's status-setting effects apply
-
-
-def codes(values) -> tuple[np.ndarray, np.ndarray]:
-    """Factorize strings once: (integer codes, distinct values as text); missing values
-    become ''. Only the distinct values are converted to text."""
-    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
-        cat = values.array if isinstance(values, pd.Series) else values
-        c = np.asarray(cat.codes, dtype="int64")
-        uniques = np.asarray(cat.categories, dtype=object)
-    else:
-        c, uniques = pd.factorize(np.asarray(values, dtype=object))
-        c = c.astype("int64")
-        uniques = np.asarray(uniques, dtype=object)
-    # missing values (-1) become '', and values that read alike as text are merged
-    missing = bool((c < 0).any())
-    text = np.array([str(u) for u in uniques] + [""] * missing, dtype=object)
-    text[:len(uniques)][pd.isna(uniques)] = ""
-    merged, names = pd.factorize(text)
-    if missing:
-        c = np.where(c < 0, len(uniques), c)
-    return merged[c].astype("int64"), np.asarray(names, dtype=object)
-
-
-def map_codes(values, mapping, default) -> np.ndarray:
-    """Map a column through a dict, touching each distinct value once."""
-    c, uniques = codes(values)
-    mapped = pd.Series(uniques, dtype=object).map(mapping).fillna(default).to_numpy()
-    return mapped[c] if len(c) else np.array([], dtype=mapped.dtype)
 
 
 ROLES = ("support", "engaged", "end", "end_control")
