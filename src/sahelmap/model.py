@@ -254,8 +254,8 @@ class Space:
     uncertain: np.ndarray
     claim_in: np.ndarray  # a claim in effect
     zones: pd.DataFrame
-    ev_pairs: tuple       # (flat K×P index, event row)
-    cl_pairs: tuple       # (flat K×P index, claim row)
+    ev_pairs: tuple       # (flat period × key index, event row)
+    cl_pairs: tuple       # (flat period × key index, claim row)
 
 
 @dataclass
@@ -269,26 +269,29 @@ class _Keys:
 
 
 def _keys(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _Spread,
-          n_places: int) -> _Keys:
+          place_rank: np.ndarray) -> _Keys:
     cl_groups = cl["group"].to_numpy(dtype=object).astype(str)
     g_uniq = np.unique(np.concatenate([contrib.gnames.astype(str), cl_groups])).astype(object)
     G = max(len(g_uniq), 1)
     at = np.searchsorted(g_uniq, contrib.gnames).astype("int64") if len(contrib.gnames) else \
         np.zeros(1, "int64")
-    ep = ev_spread.place * G + at[contrib.gcode][ev_spread.ci]
+    ep = place_rank[ev_spread.place] * G + at[contrib.gcode][ev_spread.ci]
     cp = ev_spread.place[:0] if not len(cl) else \
-        cl_spread.place * G + np.searchsorted(g_uniq, cl_groups).astype("int64")[cl_spread.ci]
+        place_rank[cl_spread.place] * G \
+        + np.searchsorted(g_uniq, cl_groups).astype("int64")[cl_spread.ci]
     # a dense map over (place, group): the pairs run to tens of millions, the keys do not;
-    # its order is place, then group id as text (the groups are sorted)
-    seen = np.zeros(max(n_places, 1) * G, bool)
+    # its order is the place's id as text, then the group's (the groups are sorted), the
+    # order of the published rows
+    seen = np.zeros(max(len(place_rank), 1) * G, bool)
     seen[ep] = True
     seen[cp] = True
     used = np.flatnonzero(seen)
-    kp, kg = used // G, used % G
+    kr, kg = np.divmod(used, G)
     lookup = np.full(len(seen), -1, "int64")
     lookup[used] = np.arange(len(used))
     group = g_uniq[kg] if len(used) else np.array([], dtype=object)
-    return _Keys(place=kp, group=group, ev=lookup[ep], cl=lookup[cp])
+    place_of_rank = np.argsort(place_rank)
+    return _Keys(place=place_of_rank[kr], group=group, ev=lookup[ep], cl=lookup[cp])
 
 
 def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: int, P: int
@@ -331,7 +334,7 @@ def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: in
         target[flat[m] + K] = True
     out.update({name: a.reshape(P, K) for name, a in
                 (("unc", unc), ("LD", LD), ("CF", CF), ("clear", clear), ("end_ctl", end_ctl))})
-    out["kp_flat"] = ek * P + pidx  # keys × periods, for the evidence lists
+    out["flat"] = flat  # periods × keys, for the evidence lists
     return out
 
 
@@ -344,7 +347,7 @@ def _claim_matrices(cl: pd.DataFrame, cl_spread: _Spread, ck: np.ndarray, K: int
     out = {"effect": np.zeros(size, "int8"), "e_conf": np.full(size, NO_CONF, "int8"),
            "c_end": np.zeros(size),
            "c_end_conf": np.full(size, NO_CONF, "int8"), "forced": np.zeros(size, bool),
-           "claim_in": np.zeros(size, bool), "kp_flat": np.array([], "int64")}
+           "claim_in": np.zeros(size, bool), "flat": np.array([], "int64")}
     if len(ck):
         cs = cl.iloc[cl_spread.ci].reset_index(drop=True)
         pidx = cs["pidx"].to_numpy().astype("int64")
@@ -355,7 +358,7 @@ def _claim_matrices(cl: pd.DataFrame, cl_spread: _Spread, ck: np.ndarray, K: int
         eff = np.where(cl_spread.full | capped | ~positive, eff, "present")
         cs = cs.assign(flat=pidx * K + ck, eff=eff,
                        eo=pd.Series(eff).map(EFFECT_CODE).to_numpy())
-        out["kp_flat"] = ck * P + pidx
+        out["flat"] = pidx * K + ck
         cs = cs[cs["eff"] != ""]
         f = cs["flat"].to_numpy()
         out["claim_in"][f] = True
@@ -372,31 +375,34 @@ def _claim_matrices(cl: pd.DataFrame, cl_spread: _Spread, ck: np.ndarray, K: int
         ev["clear"].reshape(-1)[neg] = True
         np.maximum.at(ev["LD"].reshape(-1), f, cs["day"].to_numpy())
         np.minimum.at(ev["CF"].reshape(-1), f, cs["conf"].to_numpy())
-    return {k: (v.reshape(P, K) if k != "kp_flat" else v) for k, v in out.items()}
+    return {k: (v.reshape(P, K) if k != "flat" else v) for k, v in out.items()}
 
 
 def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _Spread,
-           n_places: int, periods: pd.DataFrame, actors: pd.DataFrame, s: PresenceSettings,
-           *, capped: bool) -> Space:
+           place_rank: np.ndarray, periods: pd.DataFrame, actors: pd.DataFrame,
+           s: PresenceSettings, *, capped: bool) -> Space:
+    """The model on one space of places; ``place_rank`` orders the places as their ids
+    sort as text, so keys (and rows) come in the order they are published."""
     P = len(periods)
-    keys = _keys(contrib, ev_spread, cl, cl_spread, n_places)
+    keys = _keys(contrib, ev_spread, cl, cl_spread, place_rank)
     kp, group, K = keys.place, keys.group, len(keys.place)
     e = _event_matrices(contrib, ev_spread, keys.ev, K, P)
     c = _claim_matrices(cl, cl_spread, keys.cl, K, P, capped, e)
     has = (e["N"] > 0) | c["claim_in"] | (e["Hin"] > 0)
-    S, H, C, C_conf, LDF, CFF = _carry(e["O"], e["Hin"], e["Hend"], c["c_end"], c["c_end_conf"],
-                                       e["clear"], e["end_ctl"], has, e["LD"], e["CF"], periods,
-                                       s)
+    score, C, C_conf, LDF, CFF = _carry(e["O"], e["Hin"], e["Hend"], c["c_end"],
+                                        c["c_end_conf"], e["clear"], e["end_ctl"], has, e["LD"],
+                                        e["CF"], periods, s)
+    score[c["forced"]] = 0.0
     # from here on keys × periods (views of the period-major arrays)
-    score = np.where(c["forced"], 0.0, S + H).T
+    score = score.T
     status, share = _status(score, kp, group, actors, s, capped=capped)
     claim_in, CF, C_conf = c["claim_in"].T, e["CF"].T, C_conf.T
     status, basis, tail = _claims_apply(status, c["effect"].T, c["e_conf"].T, C.T, claim_in, s)
     carried = ~has.T
     conf = np.where(carried, CFF.T, CF)
     conf = np.where(tail, np.minimum(conf, C_conf), conf)
-    pe = _days(periods["period_end"])[None, :]
-    age = np.where(LDF.T >= 0, pe - LDF.T, -1).astype("int32")
+    pe = _days(periods["period_end"]).astype("int32")[None, :]
+    age = np.where(LDF.T >= 0, pe - LDF.T, np.int32(-1))
     basis = np.where(tail, C_conf + 1, basis).astype("int8")
     zones = _verdicts(status, score, kp, group, actors)
     cl_rows = (cl["row"].to_numpy()[cl_spread.ci].astype("int64") if len(keys.cl)
@@ -404,8 +410,8 @@ def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _
     return Space(place=kp, group=group, status=status, score=score, share=share,
                  activity=e["A"].T, n=e["N"].T, basis=basis, conf=conf, age=age,
                  carried=carried, uncertain=e["unc"].T, claim_in=claim_in, zones=zones,
-                 ev_pairs=(e["kp_flat"], contrib.row[ev_spread.ci]),
-                 cl_pairs=(c["kp_flat"], cl_rows))
+                 ev_pairs=(e["flat"], contrib.row[ev_spread.ci]),
+                 cl_pairs=(c["flat"], cl_rows))
 
 
 def _verdicts(status: np.ndarray, score: np.ndarray, kp: np.ndarray, group: np.ndarray,
@@ -447,51 +453,62 @@ def _carry(O, Hin, Hend, c_end, c_end_conf, clear, end_ctl, has, LD, CF, periods
     after their dates, and the latest evidence carried forward; all cleared where the
     group's presence ends.
 
-    The inputs and outputs are periods × keys, so that each step reads and writes
-    contiguous rows in place.
+    Returns the score (decayed activity plus holds), the claims' hold after their
+    dates and its confidence (set only where that hold is positive), the day of the
+    latest evidence and its confidence. Inputs and outputs are periods × keys, so each
+    step reads and writes contiguous rows in place; steps whose inputs are empty in a
+    period are skipped, and matrices that stay zero are never written.
     """
     P, K = O.shape
     carry = 0.5 ** (periods["days"].to_numpy("float64") / s.half_life_days)
-    keep = (~clear).astype("float64")
     cut = clear | end_ctl
-    uncut = (~cut).astype("float64")
-    S = np.empty((P, K), "float64")
-    H = np.empty((P, K), "float64")
-    C = np.empty((P, K), "float64")
-    C_conf = np.empty((P, K), "int8")
-    score = np.zeros(K)
-    tail = np.zeros(K)
-    hold = np.zeros(K)
-    hold_conf = np.full(K, NO_CONF, "int8")
+    any_clear, any_cut = clear.any(axis=1), cut.any(axis=1)
+    any_hold, any_end = Hin.any(axis=1) | Hend.any(axis=1), (c_end > 0).any(axis=1)
+    SC = np.empty((P, K), "float64")
+    C = np.zeros((P, K), "float64")
+    C_conf = np.zeros((P, K), "int8")
     LDF = np.empty((P, K), "int32")
     CFF = np.empty((P, K), "int8")
+    score, tail, hold, held = np.zeros(K), np.zeros(K), np.zeros(K), np.zeros(K)
+    tail_on = hold_on = False  # whether the existence holds or claim holds carry anything
+    hold_conf = np.full(K, NO_CONF, "int8")
     latest = np.full(K, -1, "int32")
     best = np.full(K, NO_CONF, "int8")
     for p in range(P):
-        score *= keep[p]
+        if any_clear[p]:
+            score[clear[p]] = 0.0
         score *= carry[p]
         score += O[p]
-        S[p] = score
-        tail *= keep[p]
-        tail *= carry[p]
-        np.add(Hin[p], tail, out=H[p])
-        tail += Hend[p]  # holds whose range ends here fade from the next period
-        hold *= uncut[p]
-        hold *= carry[p]
-        np.copyto(hold_conf, NO_CONF, where=cut[p])
-        C[p] = hold
-        C_conf[p] = hold_conf
-        take = c_end[p] > hold  # claims whose dates end here hold from the next period
-        np.copyto(hold_conf, c_end_conf[p], where=take)
-        np.maximum(hold, c_end[p], out=hold)
+        if tail_on or any_hold[p]:
+            if any_clear[p]:
+                tail[clear[p]] = 0.0
+            tail *= carry[p]
+            np.add(Hin[p], tail, out=held)
+            np.add(score, held, out=SC[p])
+            tail += Hend[p]  # holds whose range ends here fade from the next period
+            tail_on = True
+        else:
+            SC[p] = score
+        if hold_on or any_end[p]:
+            if any_cut[p]:
+                hold[cut[p]] = 0.0
+                hold_conf[cut[p]] = NO_CONF
+            hold *= carry[p]
+            C[p] = hold
+            C_conf[p] = hold_conf
+            take = c_end[p] > hold  # claims whose dates end here hold from the next period
+            np.copyto(hold_conf, c_end_conf[p], where=take)
+            np.maximum(hold, c_end[p], out=hold)
+            hold_on = True
         # the latest evidence and its confidence, carried forward until cleared
-        np.copyto(latest, -1, where=clear[p])
-        np.copyto(best, NO_CONF, where=clear[p])
+        if any_clear[p]:
+            latest[clear[p]] = -1
+            best[clear[p]] = NO_CONF
         np.copyto(latest, LD[p], where=has[p])
         np.copyto(best, CF[p], where=has[p])
         LDF[p] = latest
         CFF[p] = best
-    return S, H, C, C_conf, LDF, CFF
+    return SC, C, C_conf, LDF, CFF
 
 
 def _status(score: np.ndarray, kp: np.ndarray, group: np.ndarray, actors: pd.DataFrame,
@@ -531,8 +548,8 @@ def _claims_apply(status: np.ndarray, effect: np.ndarray, e_conf: np.ndarray, ho
 
     Returns (status, basis index into BASES, where the hold after the dates applied).
     """
-    status = status.copy()
-    basis = np.zeros(status.shape, "int8")
+    status = status.copy(order="K")  # keep the period-major layout
+    basis = np.zeros_like(status, dtype="int8")
     by_claim = (e_conf + 1).astype("int8")
     for eff, rank, force in (("clear", "none", True), ("control", "control", True),
                              ("contested", "contested", False), ("present", "present", False)):

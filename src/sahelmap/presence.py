@@ -86,6 +86,13 @@ def _event_units(events: pd.DataFrame, area_unit: np.ndarray, places: Places, le
     return pd.Categorical.from_codes(out, vocab[used].astype(object))
 
 
+def _text_rank(ids: np.ndarray) -> np.ndarray:
+    """The position of each id when the ids are sorted as text."""
+    rank = np.empty(len(ids), "int64")
+    rank[np.argsort(np.asarray(ids, dtype=str), kind="stable")] = np.arange(len(ids))
+    return rank
+
+
 def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: pd.DataFrame,
                     actors: pd.DataFrame, settings: PresenceSettings | None = None, *,
                     places: Places) -> dict[str, pd.DataFrame]:
@@ -109,10 +116,11 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
     fp_c = footprints(claims, places.cells, s.kernel_km, places.unit_ids)
     c_row = cl["row"].to_numpy().astype("int64")
     spaces = {}
-    for name, is_area, n_places in (("local", False, len(places.cells.q)),
-                                    ("area", True, len(places.unit_ids))):
+    for name, is_area, place_ids in (("local", False, places.cells.ids),
+                                     ("area", True, places.unit_ids)):
         spaces[name] = _model(contrib, _spread(fp_e, contrib.row, is_area),
-                              cl, _spread(fp_c, c_row, is_area), n_places, periods,
+                              cl, _spread(fp_c, c_row, is_area), _text_rank(place_ids),
+                              periods,
                               actors, s, capped=is_area)
     local, area = spaces["local"], spaces["area"]
     if s.level == "grid":

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._arrays import positions, unique_ints, unique_inverse
+from ._arrays import codes, positions, take_text, unique_ints, unique_inverse
 from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
 from .support import CONFIDENCE_NAMES
 
@@ -94,7 +94,7 @@ def joined_by_row(row: np.ndarray, codes_: np.ndarray, names: np.ndarray, n: int
     (``names`` are sorted), joined with '|' ('' for a row without any), as text."""
     row = np.asarray(row, dtype="int64")
     if len(row) == 0 or len(names) == 0:
-        return pd.array(np.full(n, "", dtype=object), dtype=TEXT)
+        return take_text([""], np.zeros(n, "int64"))
     m = len(names)
     combined = unique_ints(row * m + np.asarray(codes_, dtype="int64"))
     r, c = np.divmod(combined, m)
@@ -202,7 +202,8 @@ def publish(parts: list[Rows], periods: pd.DataFrame, ids: RecordIds, columns: l
         if len(frame) else np.array([], "int64")
     frame = frame.take(order).reset_index(drop=True)
     pidx = pidx[order]
-    for c in PERIOD_COLUMNS:
+    frame["period"] = take_text(periods["period"], pidx)
+    for c in PERIOD_COLUMNS[1:]:
         frame[c] = periods[c].to_numpy()[pidx]
     if "_age" in frame:
         frame["last_evidence"] = last_evidence(frame.pop("_age").to_numpy(), pidx, periods)
@@ -235,7 +236,7 @@ def last_evidence(age: np.ndarray, pidx: np.ndarray, periods: pd.DataFrame) -> p
 
 
 def space_evidence(space: Space, flats: np.ndarray, s: PresenceSettings) -> Evidence:
-    """The (row, record) pairs behind the rows at the (key × period) ``flats``."""
+    """The (row, record) pairs behind the rows at the (period × key) ``flats``."""
     if not s.evidence:
         return Evidence.none()
     # int32: tens of millions of pairs wait here until publish
@@ -256,8 +257,10 @@ def space_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray, spa
     if keep is None:
         keep = ((space.status > 0) | space.claim_in
                 | (space.activity >= 0.1 * s.present_threshold))
-    k, p = np.nonzero(keep)
-    P = space.status.shape[1] if space.status.ndim == 2 else 0
+    # period-major, as the model's arrays are laid out: rows come in period, place id
+    # and group order, which is nearly the published order
+    p, k = np.nonzero(np.asarray(keep).T)
+    K = space.status.shape[0]
     frame = rows_frame(
         unit_id=take_categorical(place_ids, space.place[k]),
         unit_level=take_categorical(place_level, space.place[k]),
@@ -267,7 +270,7 @@ def space_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray, spa
         status=space.status[k, p], basis=space.basis[k, p], conf=space.conf[k, p],
         age=space.age[k, p], carried=space.carried[k, p], uncertain=space.uncertain[k, p],
         n=space.n[k, p])
-    return Rows(frame, p, space_evidence(space, k * P + p, s))
+    return Rows(frame, p, space_evidence(space, p * K + k, s))
 
 
 def rows_frame(*, unit_id, unit_level, spatial, group, actors, activity, score, share, status,
@@ -280,7 +283,7 @@ def rows_frame(*, unit_id, unit_level, spatial, group, actors, activity, score, 
     age = np.asarray(age, dtype="int64")
     out = pd.DataFrame({
         "unit_id": _categorical(unit_id), "unit_level": _categorical(unit_level),
-        "spatial": spatial,
+        "spatial": _text(spatial, len(age)),
         "group": _categorical(group), "side": _sides_of(_categorical(group), actors),
         "activity": np.round(activity, 6), "score": np.round(score, 6),
         "share": np.round(share, 6), "status": status_names, "basis": basis_names,
@@ -295,6 +298,14 @@ def rows_frame(*, unit_id, unit_level, spatial, group, actors, activity, score, 
         out[f"area_{name}"] = np.nan if area is None else np.round(area[name], 4)
     out["stability"] = np.nan  # filled by sahelmap.sensitivity
     return out
+
+
+def _text(values, n: int):
+    """A text column of ``n`` rows from one value or from an array of a few distinct ones."""
+    if isinstance(values, str):
+        return take_text([values], np.zeros(n, "int64"))
+    c, names = codes(values)
+    return take_text(names, c)
 
 
 def _categorical(values) -> pd.Categorical:

@@ -309,13 +309,12 @@ def _evidence(keys_wanted, local: Space, area: Space, members, contrib, at: _Pos
     if not s.evidence:
         return Evidence.none()
     ev_parts, cl_parts = [], []
-    P = keys.P
     # behind the unit's cells where the group is present
     for pairs, out in ((local.ev_pairs, ev_parts), (local.cl_pairs, cl_parts)):
         flat, rows = pairs
         if len(flat) == 0:
             continue
-        k, p = flat // P, flat % P
+        p, k = np.divmod(flat, local.status.shape[0])
         m = local.status[k, p] >= RANK["present"]
         k, p, rows = k[m], p[m], rows[m]
         pos, mrow = _expand_cells(local.place[k], members["cell"].to_numpy())
@@ -325,7 +324,7 @@ def _evidence(keys_wanted, local: Space, area: Space, members, contrib, at: _Pos
         flat, rows = pairs
         if len(flat) == 0:
             continue
-        k, p = flat // P, flat % P
+        p, k = np.divmod(flat, area.status.shape[0])
         t = at.target_unit[area.place[k]]
         ok = t >= 0
         out.append((keys.of(t[ok], at.area_group[k[ok]], p[ok]), rows[ok]))
