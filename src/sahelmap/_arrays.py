@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def unique_ints(values: np.ndarray) -> np.ndarray:
@@ -82,3 +83,22 @@ def take_text(values, idx: np.ndarray):
         return values[idx]
     taken = pa.array(values, pa.large_string()).take(pa.array(np.asarray(idx, "int64")))
     return pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def sorted_text_codes(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """(code of each value, the distinct values sorted as text, as Arrow strings);
+    missing values read as ''. A column already held as Arrow strings is factorized in
+    Arrow, without making a Python string per row."""
+    arrow = getattr(column.array, "_pa_array", None)
+    if arrow is None or not pa.types.is_string(arrow.type) and \
+            not pa.types.is_large_string(arrow.type):
+        c, names = pd.factorize(column.fillna("").astype(str), sort=True)
+        return c.astype("int64"), pa.array(np.asarray(names, dtype=object), pa.string())
+    values = pc.fill_null(arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray)
+                          else arrow, "")
+    encoded = pc.dictionary_encode(values)
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), "int64")
+    rank[order] = np.arange(len(order))
+    return (rank[encoded.indices.to_numpy(zero_copy_only=False)],
+            encoded.dictionary.take(pa.array(order)).cast(pa.string()))

@@ -22,7 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._arrays import codes, positions, take_text, unique_ints, unique_inverse
+from ._arrays import (codes, positions, sorted_text_codes, take_text, unique_ints,
+                      unique_inverse)
 from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
 from .support import CONFIDENCE_NAMES
 
@@ -52,8 +53,7 @@ class RecordIds:
         def fac(frame, col):
             if frame is None or len(frame) == 0 or col not in frame:
                 return np.array([], "int64"), np.array([], dtype=object)
-            c, names = pd.factorize(frame[col].fillna("").astype(str), sort=True)
-            return c.astype("int64"), _arrow_text(names)
+            return sorted_text_codes(frame[col])
         return cls(*fac(events, id_col), *fac(claims, "claim_id"))
 
     @classmethod
@@ -191,6 +191,21 @@ def _sort_codes(column: pd.Series) -> np.ndarray:
     return pd.factorize(column.astype(str), sort=True)[0].astype("int64")
 
 
+def _publish_order(pidx: np.ndarray, key_codes: list[np.ndarray]) -> np.ndarray:
+    """The stable order by period, then each key. The parts arrive each in that order
+    already, so a stable sort of one combined integer key (a merge of sorted runs) is
+    far cheaper than a sort by several keys."""
+    if len(pidx) == 0:
+        return np.array([], "int64")
+    sizes = [int(c.max()) + 1 for c in key_codes]
+    if (int(pidx.max()) + 1) * int(np.prod(sizes, dtype=object)) >= 2 ** 62:
+        return np.lexsort(tuple(reversed(key_codes)) + (pidx,))
+    key = pidx.astype("int64")
+    for codes_, size in zip(key_codes, sizes):
+        key = key * size + codes_
+    return np.argsort(key, kind="stable")
+
+
 def publish(parts: list[Rows], periods: pd.DataFrame, ids: RecordIds, columns: list[str],
             keys: tuple[str, ...]) -> pd.DataFrame:
     """All parts as one frame in ``columns``, ordered by period then ``keys`` (a stable
@@ -198,8 +213,7 @@ def publish(parts: list[Rows], periods: pd.DataFrame, ids: RecordIds, columns: l
     written in that order."""
     frame = concat_rows([p.frame for p in parts])
     pidx = np.concatenate([np.asarray(p.pidx, "int64") for p in parts])
-    order = np.lexsort(tuple(_sort_codes(frame[k]) for k in reversed(keys)) + (pidx,)) \
-        if len(frame) else np.array([], "int64")
+    order = _publish_order(pidx, [_sort_codes(frame[k]) for k in keys])
     frame = frame.take(order).reset_index(drop=True)
     pidx = pidx[order]
     frame["period"] = take_text(periods["period"], pidx)
