@@ -260,16 +260,15 @@ class Space:
 
 @dataclass
 class _Keys:
-    """The (place, group) pairs that occur in a space, ordered by place then group id."""
+    """The (place, group) pairs that occur in a space, ordered by place id then group id."""
 
     place: np.ndarray
     group: np.ndarray
-    ev: np.ndarray  # key of each placed event contribution
-    cl: np.ndarray  # key of each placed claim slice
 
 
 def _keys(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _Spread,
-          place_rank: np.ndarray) -> _Keys:
+          place_rank: np.ndarray) -> tuple[_Keys, np.ndarray, np.ndarray]:
+    """The keys of a space, and the key of each placed event contribution and claim slice."""
     cl_groups = cl["group"].to_numpy(dtype=object).astype(str)
     g_uniq = np.unique(np.concatenate([contrib.gnames.astype(str), cl_groups])).astype(object)
     G = max(len(g_uniq), 1)
@@ -291,7 +290,7 @@ def _keys(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _S
     lookup[used] = np.arange(len(used))
     group = g_uniq[kg] if len(used) else np.array([], dtype=object)
     place_of_rank = np.argsort(place_rank)
-    return _Keys(place=place_of_rank[kr], group=group, ev=lookup[ep], cl=lookup[cp])
+    return _Keys(place=place_of_rank[kr], group=group), lookup[ep], lookup[cp]
 
 
 def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: int, P: int
@@ -382,22 +381,40 @@ def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _
            place_rank: np.ndarray, periods: pd.DataFrame, actors: pd.DataFrame,
            s: PresenceSettings, *, capped: bool) -> Space:
     """The model on one space of places; ``place_rank`` orders the places as their ids
-    sort as text, so keys (and rows) come in the order they are published."""
+    sort as text, so keys (and rows) come in the order they are published.
+
+    The placed contributions (tens of millions at scale) are let go as soon as the
+    matrices are summed; only the evidence pairs stay."""
     P = len(periods)
-    keys = _keys(contrib, ev_spread, cl, cl_spread, place_rank)
-    kp, group, K = keys.place, keys.group, len(keys.place)
-    e = _event_matrices(contrib, ev_spread, keys.ev, K, P)
-    c = _claim_matrices(cl, cl_spread, keys.cl, K, P, capped, e)
+    keys, ev_keys, cl_keys = _keys(contrib, ev_spread, cl, cl_spread, place_rank)
+    K = len(keys.place)
+    e = _event_matrices(contrib, ev_spread, ev_keys, K, P)
+    c = _claim_matrices(cl, cl_spread, cl_keys, K, P, capped, e)
+    ev_pairs = (e.pop("flat"), contrib.row[ev_spread.ci])
+    cl_pairs = (c.pop("flat"), cl["row"].to_numpy()[cl_spread.ci].astype("int64")
+                if len(cl_keys) else np.array([], "int64"))
+    del ev_spread, cl_spread, ev_keys, cl_keys
+    return _statuses(e, c, keys, periods, actors, s, capped=capped,
+                     pairs=(ev_pairs, cl_pairs))
+
+
+def _statuses(e: dict, c: dict, keys: _Keys, periods: pd.DataFrame, actors: pd.DataFrame,
+              s: PresenceSettings, *, capped: bool, pairs: tuple) -> Space:
+    """From the summed matrices to statuses, bases, ages and verdicts. Consumes ``e``
+    and ``c``: each matrix is dropped once it has been used."""
+    kp, group = keys.place, keys.group
     has = (e["N"] > 0) | c["claim_in"] | (e["Hin"] > 0)
-    score, C, C_conf, LDF, CFF = _carry(e["O"], e["Hin"], e["Hend"], c["c_end"],
-                                        c["c_end_conf"], e["clear"], e["end_ctl"], has, e["LD"],
-                                        e["CF"], periods, s)
-    score[c["forced"]] = 0.0
+    score, C, C_conf, LDF, CFF = _carry(e.pop("O"), e.pop("Hin"), e.pop("Hend"),
+                                        c.pop("c_end"), c.pop("c_end_conf"), e.pop("clear"),
+                                        e.pop("end_ctl"), has, e.pop("LD"), e["CF"], periods, s)
+    score[c.pop("forced")] = 0.0
     # from here on keys × periods (views of the period-major arrays)
     score = score.T
     status, share = _status(score, kp, group, actors, s, capped=capped)
-    claim_in, CF, C_conf = c["claim_in"].T, e["CF"].T, C_conf.T
-    status, basis, tail = _claims_apply(status, c["effect"].T, c["e_conf"].T, C.T, claim_in, s)
+    claim_in, CF, C_conf = c["claim_in"].T, e.pop("CF").T, C_conf.T
+    status, basis, tail = _claims_apply(status, c.pop("effect").T, c.pop("e_conf").T, C.T,
+                                        claim_in, s)
+    del C
     carried = ~has.T
     conf = np.where(carried, CFF.T, CF)
     conf = np.where(tail, np.minimum(conf, C_conf), conf)
@@ -405,13 +422,10 @@ def _model(contrib: _Contrib, ev_spread: _Spread, cl: pd.DataFrame, cl_spread: _
     age = np.where(LDF.T >= 0, pe - LDF.T, np.int32(-1))
     basis = np.where(tail, C_conf + 1, basis).astype("int8")
     zones = _verdicts(status, score, kp, group, actors)
-    cl_rows = (cl["row"].to_numpy()[cl_spread.ci].astype("int64") if len(keys.cl)
-               else np.array([], "int64"))
     return Space(place=kp, group=group, status=status, score=score, share=share,
                  activity=e["A"].T, n=e["N"].T, basis=basis, conf=conf, age=age,
                  carried=carried, uncertain=e["unc"].T, claim_in=claim_in, zones=zones,
-                 ev_pairs=(e["flat"], contrib.row[ev_spread.ci]),
-                 cl_pairs=(c["flat"], cl_rows))
+                 ev_pairs=pairs[0], cl_pairs=pairs[1])
 
 
 def _verdicts(status: np.ndarray, score: np.ndarray, kp: np.ndarray, group: np.ndarray,

@@ -22,7 +22,7 @@ from .grid import Cells, Grid, cover
 from .model import (BASES, CLAIM_EFFECT, CONFIDENCE_ORDER, LEVELS, RANK, STATE_SIDE_KINDS,
                     STATUSES, PresenceSettings, _claim_slices, _event_contributions, _model,
                     _spread, sides)
-from .rows import (PRESENCE_COLUMNS, ZONE_COLUMNS, RecordIds, publish, space_rows,
+from .rows import (PRESENCE_COLUMNS, ZONE_COLUMNS, RecordIds, Rows, publish, space_rows,
                    zone_rows)
 from ._arrays import codes, unique_ints
 from .support import footprints, unit_space
@@ -111,36 +111,41 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
     id_col = "event_id" if "event_id" in events.columns else events.columns[0]
     ids = RecordIds.of(events, claims, id_col) if s.evidence else RecordIds.none()
     contrib = _event_contributions(events, periods, actors, s)
-    cl = _claim_slices(claims, periods, s)
     fp_e = footprints(events, places.cells, s.kernel_km, places.unit_ids)
-    fp_c = footprints(claims, places.cells, s.kernel_km, places.unit_ids)
-    c_row = cl["row"].to_numpy().astype("int64")
-    spaces = {}
-    for name, is_area, place_ids in (("local", False, places.cells.ids),
-                                     ("area", True, places.unit_ids)):
-        spaces[name] = _model(contrib, _spread(fp_e, contrib.row, is_area),
-                              cl, _spread(fp_c, c_row, is_area), _text_rank(place_ids),
-                              periods,
-                              actors, s, capped=is_area)
-    local, area = spaces["local"], spaces["area"]
-    if s.level == "grid":
-        cell_level = np.full(len(places.cells.q), "cell", dtype=object)
-        parts = [space_rows(local, places.cells.ids, cell_level, "local", actors, s),
-                 space_rows(area, places.unit_ids, places.unit_levels, "area", actors, s)]
-        zparts = [zone_rows(local, places.cells.ids, cell_level),
-                  zone_rows(area, places.unit_ids, places.unit_levels)]
-    else:
-        level = 1 if s.level == "admin1" else 2
-        rows, z = summarise(local, area, places=places, level=level,
-                            event_units=_event_units(events, fp_e.unit, places, level),
-                            contrib=contrib, periods=periods, actors=actors, s=s)
-        parts, zparts = [rows], [z]
+    parts, zparts = _rows(events, claims, contrib, fp_e, periods, actors, s, places)
     # activity per admin unit (admin-2 where it exists), for the inferred shifts
     act_level = 1 if s.level == "admin1" else 2
     activity = unit_activity(contrib, _event_units(events, fp_e.unit, places, act_level), periods)
+    del contrib, fp_e
     return {"presence": publish(parts, periods, ids, PRESENCE_COLUMNS, ("unit_id", "group")),
             "zones": publish(zparts, periods, ids, ZONE_COLUMNS, ("unit_id",)),
             "activity": activity}
+
+
+def _rows(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: pd.DataFrame,
+          actors: pd.DataFrame, s: PresenceSettings, places: Places
+          ) -> tuple[list[Rows], list[Rows]]:
+    """The model on the cells and on the admin units, and its rows (presence, zones) at
+    the settings' level. The two spaces live only here: publishing needs their rows."""
+    cl = _claim_slices(claims, periods, s)
+    fp_c = footprints(claims, places.cells, s.kernel_km, places.unit_ids)
+    c_row = cl["row"].to_numpy().astype("int64")
+    local, area = (_model(contrib, _spread(fp_e, contrib.row, is_area), cl,
+                          _spread(fp_c, c_row, is_area), _text_rank(place_ids), periods,
+                          actors, s, capped=is_area)
+                   for is_area, place_ids in ((False, places.cells.ids),
+                                              (True, places.unit_ids)))
+    if s.level == "grid":
+        cell_level = np.full(len(places.cells.q), "cell", dtype=object)
+        return ([space_rows(local, places.cells.ids, cell_level, "local", actors, s),
+                 space_rows(area, places.unit_ids, places.unit_levels, "area", actors, s)],
+                [zone_rows(local, places.cells.ids, cell_level),
+                 zone_rows(area, places.unit_ids, places.unit_levels)])
+    level = 1 if s.level == "admin1" else 2
+    rows, z = summarise(local, area, places=places, level=level,
+                        event_units=_event_units(events, fp_e.unit, places, level),
+                        contrib=contrib, periods=periods, actors=actors, s=s)
+    return [rows], [z]
 
 
 def presence(events: pd.DataFrame, claims: pd.DataFrame | None, periods: pd.DataFrame,

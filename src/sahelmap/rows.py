@@ -89,18 +89,27 @@ class Rows:
     evidence: Evidence
 
 
-def joined_by_row(row: np.ndarray, codes_: np.ndarray, names: np.ndarray, n: int):
+def joined_by_row(row: np.ndarray, codes_: np.ndarray, names, n: int):
     """For rows ``0 .. n-1``, the distinct ``names[codes_]`` of their pairs in text order
-    (``names`` are sorted), joined with '|' ('' for a row without any), as text."""
-    row = np.asarray(row, dtype="int64")
+    (``names`` are sorted), joined with '|' ('' for a row without any), as text.
+
+    Tens of millions of pairs at scale: one combined integer key is sorted in place
+    and the names are taken once, in Arrow."""
     if len(row) == 0 or len(names) == 0:
         return take_text([""], np.zeros(n, "int64"))
     m = len(names)
-    combined = unique_ints(row * m + np.asarray(codes_, dtype="int64"))
-    r, c = np.divmod(combined, m)
+    key = np.asarray(row, dtype="int64") * m
+    key += np.asarray(codes_, dtype="int64")
+    key.sort()
+    if len(key) > 1 and (key[1:] == key[:-1]).any():
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+    code = key % m
+    key //= m  # now the row of each pair
     offsets = np.zeros(n + 1, "int64")
-    np.cumsum(np.bincount(r, minlength=n), out=offsets[1:])
-    values = _arrow_text(names).take(pa.array(c))
+    np.cumsum(np.bincount(key, minlength=n), out=offsets[1:])
+    del key
+    values = _arrow_text(names).take(pa.array(code))
+    del code
     joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), values), "|")
     return pd.array(joined.cast(pa.large_string()), dtype=TEXT)
 
@@ -228,12 +237,15 @@ def publish(parts: list[Rows], periods: pd.DataFrame, ids: RecordIds, columns: l
         for col, row_attr, rec_attr, codes_, names in (
                 ("evidence_events", "ev_row", "ev_record", ids.event_codes, ids.event_names),
                 ("evidence_claims", "cl_row", "cl_record", ids.claim_codes, ids.claim_names)):
+            if len(names) == 0:  # runs without evidence, or records without ids
+                frame[col] = joined_by_row([], [], names, len(frame))
+                continue
             row = np.concatenate([rank[off + getattr(p.evidence, row_attr).astype("int64")]
                                   for off, p in zip(offsets, parts)])
-            rec = np.concatenate([getattr(p.evidence, rec_attr) for p in parts]).astype("int64")
-            if len(names) == 0:  # runs without evidence, or records without ids
-                row = rec = np.array([], "int64")
-            frame[col] = joined_by_row(row, np.asarray(codes_, "int64")[rec], names, len(frame))
+            code = np.asarray(codes_, "int64")[np.concatenate(
+                [getattr(p.evidence, rec_attr) for p in parts]).astype("int64")]
+            frame[col] = joined_by_row(row, code, names, len(frame))
+            del row, code
     return frame[columns]
 
 
