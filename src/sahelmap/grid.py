@@ -95,7 +95,7 @@ class Grid:
         if len(q) == 0:
             return np.array([], dtype=object)
         cells, inverse = np.unique(np.stack([q, r], axis=1), axis=0, return_inverse=True)
-        labels = np.array([f"{self.prefix}:{a}:{b}" for a, b in cells], dtype=object)
+        labels = np.array([f"{self.prefix}:{a}:{b}" for a, b in cells.tolist()], dtype=object)
         return labels[inverse.ravel()]
 
     def parse(self, ids) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -170,20 +170,15 @@ class Disc:
             return np.isfinite(self.dist[j])
         return self.dist[j] < self.radius_km
 
-    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Every (point, q, r, distance) the kernel reaches, ordered by offset."""
-        parts = []
-        for j, (dq, dr) in enumerate(self.offsets):
-            i = np.flatnonzero(self.reach(j))
-            parts.append((i, self.q0[i] + dq, self.r0[i] + dr, self.dist[j, i].astype("float64")))
-        i, q, r, d = (np.concatenate(c) for c in zip(*parts))
-        return i, q, r, d
 
-
-def kernel_weight(distance_km, radius_km: float) -> np.ndarray:
-    """Quartic (biweight) kernel: 1 at the point, 0 from ``radius_km`` on."""
-    u = np.clip(np.asarray(distance_km, dtype="float64") / radius_km, 0.0, 1.0)
-    return (1.0 - u * u) ** 2
+def kernel_weight(distance_km, radius_km: float, out: np.ndarray | None = None) -> np.ndarray:
+    """Quartic (biweight) kernel: 1 at the point, 0 from ``radius_km`` on (into ``out``
+    when given)."""
+    u = np.asarray(distance_km, dtype="float64") / radius_km
+    np.clip(u, 0.0, 1.0, out=u)
+    np.multiply(u, u, out=u)
+    np.subtract(1.0, u, out=u)
+    return np.multiply(u, u, out=out if out is not None else u)
 
 
 @dataclass(frozen=True)

@@ -225,13 +225,19 @@ def _spread(fp: Footprints, row: np.ndarray, area: bool) -> _Spread:
     li = at[row]
     ci0 = np.flatnonzero(li >= 0)
     li = li[ci0]
-    parts = []
-    for j in range(len(fp.disc.offsets)):
-        cell = fp.cell[j][li]
-        m = cell >= 0
-        parts.append((ci0[m], cell[m], fp.kernel(j, li[m])))
-    ci, place, ks = (np.concatenate(c) for c in zip(*parts))
-    return _Spread(ci, place.astype("int64"), ks, ks >= FULL_EFFECT)
+    # the cells each offset reaches first, so the output is allocated once and filled
+    cells = [fp.cell[j][li] for j in range(len(fp.disc.offsets))]
+    reach = [np.flatnonzero(c >= 0) for c in cells]
+    bounds = np.cumsum([0] + [len(r) for r in reach])
+    ci = np.empty(bounds[-1], "int64")
+    place = np.empty(bounds[-1], "int64")
+    ks = np.empty(bounds[-1], "float64")
+    for j, (cell, r) in enumerate(zip(cells, reach)):
+        part = slice(bounds[j], bounds[j + 1])
+        np.take(ci0, r, out=ci[part])
+        place[part] = cell[r]
+        fp.kernel(j, li[r], out=ks[part])
+    return _Spread(ci, place, ks, ks >= FULL_EFFECT)
 
 
 # --- the model on one space of places ---------------------------------------------
@@ -304,13 +310,15 @@ def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: in
     c = ev_spread.ci
     ks = ev_spread.ks
     pidx = contrib.pidx[c]
-    flat = pidx * K + ek
+    flat = pidx * K
+    flat += ek
     size = K * P
 
     def acc(where, values):
         return np.bincount(where, weights=values, minlength=size).reshape(P, K)
 
-    act = contrib.act[c] * ks
+    act = contrib.act[c]
+    act *= ks
     out = {"A": acc(flat, act), "N": np.bincount(flat, minlength=size).reshape(P, K)}
     existence = (contrib.ordinary != contrib.act)[c]
     out["O"] = acc(flat[~existence], act[~existence]) if existence.any() else out["A"]

@@ -12,6 +12,7 @@ what each record supports in :mod:`sahelmap.support`, the published rows in
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -109,13 +110,18 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
                          f"the settings ask for {s.cell_km:g} km; call places_for again")
     claims = _empty_claims() if claims is None or len(claims) == 0 else claims
     id_col = "event_id" if "event_id" in events.columns else events.columns[0]
-    ids = RecordIds.of(events, claims, id_col) if s.evidence else RecordIds.none()
-    contrib = _event_contributions(events, periods, actors, s)
-    fp_e = footprints(events, places.cells, s.kernel_km, places.unit_ids)
-    parts, zparts = _rows(events, claims, contrib, fp_e, periods, actors, s, places)
-    # activity per admin unit (admin-2 where it exists), for the inferred shifts
-    act_level = 1 if s.level == "admin1" else 2
-    activity = unit_activity(contrib, _event_units(events, fp_e.unit, places, act_level), periods)
+    # independent reads of the records run side by side (numpy and Arrow release the GIL)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fp_future = pool.submit(footprints, events, places.cells, s.kernel_km, places.unit_ids)
+        contrib = _event_contributions(events, periods, actors, s)
+        ids = RecordIds.of(events, claims, id_col) if s.evidence else RecordIds.none()
+        fp_e = fp_future.result()
+        # activity per admin unit (admin-2 where it exists), for the inferred shifts
+        act_level = 1 if s.level == "admin1" else 2
+        activity = pool.submit(lambda: unit_activity(
+            contrib, _event_units(events, fp_e.unit, places, act_level), periods))
+        parts, zparts = _rows(events, claims, contrib, fp_e, periods, actors, s, places)
+        activity = activity.result()
     del contrib, fp_e
     return {"presence": publish(parts, periods, ids, PRESENCE_COLUMNS, ("unit_id", "group")),
             "zones": publish(zparts, periods, ids, ZONE_COLUMNS, ("unit_id",)),
@@ -137,10 +143,12 @@ def _rows(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: pd
                                               (True, places.unit_ids)))
     if s.level == "grid":
         cell_level = np.full(len(places.cells.q), "cell", dtype=object)
-        return ([space_rows(local, places.cells.ids, cell_level, "local", actors, s),
-                 space_rows(area, places.unit_ids, places.unit_levels, "area", actors, s)],
-                [zone_rows(local, places.cells.ids, cell_level),
-                 zone_rows(area, places.unit_ids, places.unit_levels)])
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            zones = pool.submit(lambda: [zone_rows(local, places.cells.ids, cell_level),
+                                         zone_rows(area, places.unit_ids, places.unit_levels)])
+            rows = [space_rows(local, places.cells.ids, cell_level, "local", actors, s),
+                    space_rows(area, places.unit_ids, places.unit_levels, "area", actors, s)]
+            return rows, zones.result()
     level = 1 if s.level == "admin1" else 2
     rows, z = summarise(local, area, places=places, level=level,
                         event_units=_event_units(events, fp_e.unit, places, level),

@@ -15,6 +15,7 @@ and in their final order:
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,29 +90,49 @@ class Rows:
     evidence: Evidence
 
 
-def joined_by_row(row: np.ndarray, codes_: np.ndarray, names, n: int):
+def joined_by_row(row: np.ndarray, codes_: np.ndarray, names, n: int, *, split: int = 1):
     """For rows ``0 .. n-1``, the distinct ``names[codes_]`` of their pairs in text order
     (``names`` are sorted), joined with '|' ('' for a row without any), as text.
 
     Tens of millions of pairs at scale: one combined integer key is sorted in place
-    and the names are taken once, in Arrow."""
+    and the names are taken once, in Arrow. With ``split`` > 1 the rows are cut into
+    that many ranges, joined on as many threads (sorting and Arrow release the GIL)."""
     if len(row) == 0 or len(names) == 0:
         return take_text([""], np.zeros(n, "int64"))
+    names = _arrow_text(names)
+    row = np.asarray(row, dtype="int64")
+    codes_ = np.asarray(codes_, dtype="int64")
+    if split <= 1 or n < 2 * split:
+        chunks = [_joined_range(row, codes_, names, 0, n)]
+    else:
+        bounds = np.linspace(0, n, split + 1).astype("int64")
+        part = np.searchsorted(bounds[1:-1], row, "right")
+        with ThreadPoolExecutor(max_workers=split) as pool:
+            futures = [pool.submit(_joined_range, row[part == i], codes_[part == i], names,
+                                   int(bounds[i]), int(bounds[i + 1]))
+                       for i in range(split)]
+            chunks = [f.result() for f in futures]
+    return pd.array(pa.chunked_array(chunks, pa.large_string()), dtype=TEXT)
+
+
+def _joined_range(row: np.ndarray, codes_: np.ndarray, names: pa.Array, lo: int, hi: int
+                  ) -> pa.Array:
+    """:func:`joined_by_row` for the rows ``lo .. hi-1`` (all pairs given are in it)."""
     m = len(names)
-    key = np.asarray(row, dtype="int64") * m
-    key += np.asarray(codes_, dtype="int64")
+    key = (row - lo) * m
+    key += codes_
     key.sort()
     if len(key) > 1 and (key[1:] == key[:-1]).any():
         key = key[np.r_[True, key[1:] != key[:-1]]]
     code = key % m
     key //= m  # now the row of each pair
-    offsets = np.zeros(n + 1, "int64")
-    np.cumsum(np.bincount(key, minlength=n), out=offsets[1:])
+    offsets = np.zeros(hi - lo + 1, "int64")
+    np.cumsum(np.bincount(key, minlength=hi - lo), out=offsets[1:])
     del key
-    values = _arrow_text(names).take(pa.array(code))
+    values = names.take(pa.array(code))
     del code
     joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), values), "|")
-    return pd.array(joined.cast(pa.large_string()), dtype=TEXT)
+    return joined.cast(pa.large_string())
 
 
 def _arrow_text(names):
@@ -219,34 +240,46 @@ def publish(parts: list[Rows], periods: pd.DataFrame, ids: RecordIds, columns: l
             keys: tuple[str, ...]) -> pd.DataFrame:
     """All parts as one frame in ``columns``, ordered by period then ``keys`` (a stable
     order: parts keep their order on ties); period columns and evidence lists are
-    written in that order."""
+    written in that order. The evidence lists (the largest text by far) are joined on a
+    second thread while the other columns are taken."""
     frame = concat_rows([p.frame for p in parts])
     pidx = np.concatenate([np.asarray(p.pidx, "int64") for p in parts])
     order = _publish_order(pidx, [_sort_codes(frame[k]) for k in keys])
-    frame = frame.take(order).reset_index(drop=True)
-    pidx = pidx[order]
-    frame["period"] = take_text(periods["period"], pidx)
-    for c in PERIOD_COLUMNS[1:]:
-        frame[c] = periods[c].to_numpy()[pidx]
-    if "_age" in frame:
-        frame["last_evidence"] = last_evidence(frame.pop("_age").to_numpy(), pidx, periods)
-    if "evidence_events" in columns:
-        rank = np.empty(len(order), "int64")
-        rank[order] = np.arange(len(order))
-        offsets = np.cumsum([0] + [len(p.frame) for p in parts])
-        for col, row_attr, rec_attr, codes_, names in (
-                ("evidence_events", "ev_row", "ev_record", ids.event_codes, ids.event_names),
-                ("evidence_claims", "cl_row", "cl_record", ids.claim_codes, ids.claim_names)):
-            if len(names) == 0:  # runs without evidence, or records without ids
-                frame[col] = joined_by_row([], [], names, len(frame))
-                continue
-            row = np.concatenate([rank[off + getattr(p.evidence, row_attr).astype("int64")]
-                                  for off, p in zip(offsets, parts)])
-            code = np.asarray(codes_, "int64")[np.concatenate(
-                [getattr(p.evidence, rec_attr) for p in parts]).astype("int64")]
-            frame[col] = joined_by_row(row, code, names, len(frame))
-            del row, code
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        evidence = pool.submit(_evidence_columns, parts, order, ids) \
+            if "evidence_events" in columns else None
+        frame = frame.take(order).reset_index(drop=True)
+        pidx = pidx[order]
+        frame["period"] = take_text(periods["period"], pidx)
+        for c in PERIOD_COLUMNS[1:]:
+            frame[c] = periods[c].to_numpy()[pidx]
+        if "_age" in frame:
+            frame["last_evidence"] = last_evidence(frame.pop("_age").to_numpy(), pidx, periods)
+        for col, values in (evidence.result().items() if evidence else ()):
+            frame[col] = values
     return frame[columns]
+
+
+def _evidence_columns(parts: list[Rows], order: np.ndarray, ids: RecordIds) -> dict:
+    """The evidence lists of the rows in their published ``order``."""
+    n = len(order)
+    rank = np.empty(n, "int64")
+    rank[order] = np.arange(n)
+    offsets = np.cumsum([0] + [len(p.frame) for p in parts])
+    out = {}
+    for col, row_attr, rec_attr, codes_, names in (
+            ("evidence_events", "ev_row", "ev_record", ids.event_codes, ids.event_names),
+            ("evidence_claims", "cl_row", "cl_record", ids.claim_codes, ids.claim_names)):
+        if len(names) == 0:  # runs without evidence, or records without ids
+            out[col] = joined_by_row([], [], names, n)
+            continue
+        row = np.concatenate([rank[off + getattr(p.evidence, row_attr).astype("int64")]
+                              for off, p in zip(offsets, parts)])
+        code = np.asarray(codes_, "int64")[np.concatenate(
+            [getattr(p.evidence, rec_attr) for p in parts]).astype("int64")]
+        out[col] = joined_by_row(row, code, names, n, split=2)
+        del row, code
+    return out
 
 
 def last_evidence(age: np.ndarray, pidx: np.ndarray, periods: pd.DataFrame) -> pd.Series:

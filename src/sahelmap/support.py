@@ -159,9 +159,9 @@ class Footprints:
     unit: np.ndarray
     unit_ids: np.ndarray
 
-    def kernel(self, j: int, i: np.ndarray) -> np.ndarray:
+    def kernel(self, j: int, i: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """Kernel weights at disc offset ``j`` of the local rows at positions ``i``."""
-        return kernel_weight(self.disc.dist[j, i], self.disc.radius_km)
+        return kernel_weight(self.disc.dist[j, i], self.disc.radius_km, out=out)
 
 
 def unit_space(admin1: pd.DataFrame, admin2: pd.DataFrame) -> np.ndarray:
