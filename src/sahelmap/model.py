@@ -304,9 +304,8 @@ def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: in
     """Periods × keys sums of the placed event contributions (period-major, so that the
     loop over periods reads contiguous rows).
 
-    Sums that only some contributions feed (holds, ends, the ordinary score where
-    existence evidence is present) are taken over those alone: the sums are the same,
-    term by term, as over all with zeros."""
+    Sums that only a few contributions feed (holds, ends) are taken over those alone;
+    the ordinary score zeroes the existence terms: adding zeros changes no sum."""
     c = ev_spread.ci
     ks = ev_spread.ks
     pidx = contrib.pidx[c]
@@ -321,7 +320,11 @@ def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: in
     act *= ks
     out = {"A": acc(flat, act), "N": np.bincount(flat, minlength=size).reshape(P, K)}
     existence = (contrib.ordinary != contrib.act)[c]
-    out["O"] = acc(flat[~existence], act[~existence]) if existence.any() else out["A"]
+    if existence.any():
+        np.copyto(act, 0.0, where=existence)
+        out["O"] = acc(flat, act)
+    else:
+        out["O"] = out["A"]
     held = np.flatnonzero((contrib.hold > 0)[c])
     hold = contrib.hold[c[held]] * ks[held]
     out["Hin"] = acc(flat[held], hold)

@@ -94,41 +94,38 @@ def joined_by_row(row: np.ndarray, codes_: np.ndarray, names, n: int, *, split: 
     """For rows ``0 .. n-1``, the distinct ``names[codes_]`` of their pairs in text order
     (``names`` are sorted), joined with '|' ('' for a row without any), as text.
 
-    Tens of millions of pairs at scale: one combined integer key is sorted in place
-    and the names are taken once, in Arrow. With ``split`` > 1 the rows are cut into
-    that many ranges, joined on as many threads (sorting and Arrow release the GIL)."""
+    Tens of millions of pairs at scale: one combined integer key is sorted in place,
+    then the names are taken and joined in Arrow, in ``split`` ranges of rows on as
+    many threads (Arrow releases the GIL)."""
     if len(row) == 0 or len(names) == 0:
         return take_text([""], np.zeros(n, "int64"))
     names = _arrow_text(names)
-    row = np.asarray(row, dtype="int64")
-    codes_ = np.asarray(codes_, dtype="int64")
-    if split <= 1 or n < 2 * split:
-        chunks = [_joined_range(row, codes_, names, 0, n)]
-    else:
-        bounds = np.linspace(0, n, split + 1).astype("int64")
-        part = np.searchsorted(bounds[1:-1], row, "right")
-        with ThreadPoolExecutor(max_workers=split) as pool:
-            futures = [pool.submit(_joined_range, row[part == i], codes_[part == i], names,
-                                   int(bounds[i]), int(bounds[i + 1]))
-                       for i in range(split)]
-            chunks = [f.result() for f in futures]
-    return pd.array(pa.chunked_array(chunks, pa.large_string()), dtype=TEXT)
-
-
-def _joined_range(row: np.ndarray, codes_: np.ndarray, names: pa.Array, lo: int, hi: int
-                  ) -> pa.Array:
-    """:func:`joined_by_row` for the rows ``lo .. hi-1`` (all pairs given are in it)."""
     m = len(names)
-    key = (row - lo) * m
-    key += codes_
+    key = np.asarray(row, dtype="int64") * m
+    key += np.asarray(codes_, dtype="int64")
     key.sort()
     if len(key) > 1 and (key[1:] == key[:-1]).any():
         key = key[np.r_[True, key[1:] != key[:-1]]]
-    code = key % m
-    key //= m  # now the row of each pair
+    rows = np.linspace(0, n, max(min(split, n), 1) + 1).astype("int64")
+    cut = np.searchsorted(key, rows * m)
+    ranges = [(key[cut[i]:cut[i + 1]], int(rows[i]), int(rows[i + 1]))
+              for i in range(len(rows) - 1)]
+    if len(ranges) == 1:
+        chunks = [_joined_range(*ranges[0], names)]
+    else:
+        with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
+            chunks = list(pool.map(lambda r: _joined_range(*r, names), ranges))
+    return pd.array(pa.chunked_array(chunks, pa.large_string()), dtype=TEXT)
+
+
+def _joined_range(key: np.ndarray, lo: int, hi: int, names: pa.Array) -> pa.Array:
+    """The joined names of rows ``lo .. hi-1`` from their sorted, distinct pair keys
+    (row × len(names) + code)."""
+    m = len(names)
+    row, code = np.divmod(key, m)
     offsets = np.zeros(hi - lo + 1, "int64")
-    np.cumsum(np.bincount(key, minlength=hi - lo), out=offsets[1:])
-    del key
+    np.cumsum(np.bincount(row - lo, minlength=hi - lo), out=offsets[1:])
+    del row
     values = names.take(pa.array(code))
     del code
     joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), values), "|")
