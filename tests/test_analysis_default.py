@@ -3,6 +3,8 @@ grid and at admin-2 (and admin-1 where it matters)."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from sahelmap import read_records
@@ -139,3 +141,22 @@ def test_declared_axis_from_the_macina_to_boucle_du_mouhoun_in_spring_2025(resul
     assert macina["weight"].sum() == pytest.approx(1.0)
     roads = ax[ax["kind"] == "influence"]
     assert set(roads["destination_name"]) == {"Bamako"} and len(roads) == 4
+
+
+@pytest.mark.parametrize("level", ["grid", "admin2"])
+def test_blocks_of_periods_change_nothing(located, geodata, places, monkeypatch, level):
+    """The model runs a block of periods at a time; with a block per period or two (so
+    every claim, hold, pledge and expulsion of the default data crosses a block edge)
+    every table is the same, byte for byte, as with the whole span in one block."""
+    import sahelmap.space
+
+    settings = PresenceSettings(level=level)
+    whole = analyse(located, geodata, places, presence_settings=settings)
+    monkeypatch.setattr(sahelmap.space, "BLOCK_CONTRIBUTIONS", 3)
+    blocks = sahelmap.space.period_blocks(
+        np.sort(np.repeat(np.arange(len(whole["periods"])), 4)), len(whole["periods"]))
+    assert len(blocks) == len(whole["periods"])  # the setting is in force
+    split = analyse(located, geodata, places, presence_settings=settings)
+    for name in ("presence", "zones", "axes"):
+        pd.testing.assert_frame_equal(split[name], whole[name], check_exact=True)
+    assert (whole["presence"]["status"] == "control").any()

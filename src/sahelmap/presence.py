@@ -5,9 +5,9 @@ and evidence, and one verdict (zone of control) per place and period.
 support, plus a row per admin unit for records located only to that unit
 (drawn as such: at most ``present`` unless a claim about the unit says more).
 ``admin2`` and ``admin1`` give admin units whose rows summarise their cells
-(:mod:`sahelmap.summary`). The model itself lives in :mod:`sahelmap.model`,
-what each record supports in :mod:`sahelmap.support`, the published rows in
-:mod:`sahelmap.rows`.
+(:mod:`sahelmap.summary`). The model is stated in :mod:`sahelmap.model` and run
+on a space of places in :mod:`sahelmap.space`; what each record supports is in
+:mod:`sahelmap.support`, the published rows in :mod:`sahelmap.rows`.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ import pandas as pd
 
 from .grid import Cells, Grid, cover
 from .model import (BASES, CLAIM_EFFECT, CONFIDENCE_ORDER, LEVELS, RANK, STATE_SIDE_KINDS,
-                    STATUSES, PresenceSettings, _claim_slices, _event_contributions, _model,
-                    _spread, sides)
-from .rows import (PRESENCE_COLUMNS, ZONE_COLUMNS, RecordIds, Rows, publish, space_rows,
-                   zone_rows)
+                    STATUSES, PresenceSettings, _claim_slices, _event_contributions, sides)
+from .rows import (PRESENCE_COLUMNS, ZONE_COLUMNS, RecordIds, concat_rows, publish,
+                   space_rows, zone_rows)
 from ._arrays import codes, unique_ints
-from .support import footprints, unit_space
+from .space import SpaceModel, period_blocks, period_order
 from .summary import summarise, unit_activity
+from .support import footprints, unit_space
 
 __all__ = ["BASES", "CLAIM_EFFECT", "CONFIDENCE_ORDER", "LEVELS", "PRESENCE_COLUMNS", "RANK",
            "STATE_SIDE_KINDS", "STATUSES", "ZONE_COLUMNS", "Places", "PresenceSettings",
@@ -110,7 +110,9 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
                          f"the settings ask for {s.cell_km:g} km; call places_for again")
     claims = _empty_claims() if claims is None or len(claims) == 0 else claims
     id_col = "event_id" if "event_id" in events.columns else events.columns[0]
-    # independent reads of the records run side by side (numpy and Arrow release the GIL)
+    # independent work runs side by side (numpy and Arrow release the GIL): the
+    # footprints beside the contributions; each block's rows are published while
+    # the next block is modelled
     with ThreadPoolExecutor(max_workers=1) as pool:
         fp_future = pool.submit(footprints, events, places.cells, s.kernel_km, places.unit_ids)
         contrib = _event_contributions(events, periods, actors, s)
@@ -120,40 +122,50 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
         act_level = 1 if s.level == "admin1" else 2
         activity = pool.submit(lambda: unit_activity(
             contrib, _event_units(events, fp_e.unit, places, act_level), periods))
-        parts, zparts = _rows(events, claims, contrib, fp_e, periods, actors, s, places)
-        activity = activity.result()
-    del contrib, fp_e
-    return {"presence": publish(parts, periods, ids, PRESENCE_COLUMNS, ("unit_id", "group")),
-            "zones": publish(zparts, periods, ids, ZONE_COLUMNS, ("unit_id",)),
-            "activity": activity}
+        tables = [(pool.submit(publish, parts, periods, ids, PRESENCE_COLUMNS,
+                               ("unit_id", "group")),
+                   pool.submit(publish, zparts, periods, ids, ZONE_COLUMNS, ("unit_id",)))
+                  for parts, zparts in _blocks(events, claims, contrib, fp_e, periods, actors,
+                                               s, places)]
+        del contrib, fp_e
+        # blocks are whole periods in order: their tables, one after the other, are
+        # in the published order
+        return {"presence": concat_rows([p.result() for p, _ in tables],
+                                        same_categories_stay=True),
+                "zones": concat_rows([z.result() for _, z in tables], same_categories_stay=True),
+                "activity": activity.result()}
 
 
-def _rows(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: pd.DataFrame,
-          actors: pd.DataFrame, s: PresenceSettings, places: Places
-          ) -> tuple[list[Rows], list[Rows]]:
-    """The model on the cells and on the admin units, and its rows (presence, zones) at
-    the settings' level. The two spaces live only here: publishing needs their rows."""
+def _blocks(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: pd.DataFrame,
+            actors: pd.DataFrame, s: PresenceSettings, places: Places):
+    """The model on the cells and on the admin units, a block of periods at a time
+    (:mod:`sahelmap.space`): for each block, its rows (presence, zones) at the
+    settings' level."""
     cl = _claim_slices(claims, periods, s)
     fp_c = footprints(claims, places.cells, s.kernel_km, places.unit_ids)
-    c_row = cl["row"].to_numpy().astype("int64")
-    local, area = (_model(contrib, _spread(fp_e, contrib.row, is_area), cl,
-                          _spread(fp_c, c_row, is_area), _text_rank(place_ids), periods,
-                          actors, s, capped=is_area)
-                   for is_area, place_ids in ((False, places.cells.ids),
-                                              (True, places.unit_ids)))
-    if s.level == "grid":
-        cell_level = np.full(len(places.cells.q), "cell", dtype=object)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            zones = pool.submit(lambda: [zone_rows(local, places.cells.ids, cell_level),
-                                         zone_rows(area, places.unit_ids, places.unit_levels)])
-            rows = [space_rows(local, places.cells.ids, cell_level, "local", actors, s),
-                    space_rows(area, places.unit_ids, places.unit_levels, "area", actors, s)]
-            return rows, zones.result()
-    level = 1 if s.level == "admin1" else 2
-    rows, z = summarise(local, area, places=places, level=level,
-                        event_units=_event_units(events, fp_e.unit, places, level),
-                        contrib=contrib, periods=periods, actors=actors, s=s)
-    return [rows], [z]
+    order = period_order(fp_e, contrib)
+    by_period = contrib.take(order)
+    local, area = (SpaceModel(by_period, fp_e, cl, fp_c, _text_rank(ids), periods, actors, s,
+                              capped=capped)
+                   for capped, ids in ((False, places.cells.ids), (True, places.unit_ids)))
+    level = {"admin1": 1, "admin2": 2}.get(s.level)
+    event_units = _event_units(events, fp_e.unit, places, level) if level else None
+    cell_level = np.full(len(places.cells.q), "cell", dtype=object)
+    for p0, p1, c0, c1 in period_blocks(by_period.pidx, len(periods)):
+        lb, ab = local.block(p0, p1, c0, c1), area.block(p0, p1, c0, c1)
+        if level is None:
+            rows = [space_rows(lb, places.cells.ids, cell_level, "local", actors, s),
+                    space_rows(ab, places.unit_ids, places.unit_levels, "area", actors, s)]
+            zones = [zone_rows(lb, places.cells.ids, cell_level),
+                     zone_rows(ab, places.unit_ids, places.unit_levels)]
+        else:
+            # the summaries count each event in record order, as a single pass would
+            in_order = contrib.take(np.sort(order[c0:c1])).part(0, c1 - c0, p0)
+            r, z = summarise(lb, ab, places=places, level=level, event_units=event_units,
+                             contrib=in_order, periods=periods.iloc[p0:p1], actors=actors,
+                             s=s)
+            rows, zones = [r], [z]
+        yield [r.shifted(p0) for r in rows], [z.shifted(p0) for z in zones]
 
 
 def presence(events: pd.DataFrame, claims: pd.DataFrame | None, periods: pd.DataFrame,

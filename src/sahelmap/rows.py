@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 
 from ._arrays import (codes, positions, sorted_text_codes, take_text, unique_ints,
                       unique_inverse)
-from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
+from .model import BASES, RANK, STATUSES, PresenceSettings, sides
+from .space import Space
 from .support import CONFIDENCE_NAMES
 
 PRESENCE_COLUMNS = ["unit_id", "unit_level", "spatial", "period", "period_start", "period_end",
@@ -89,20 +90,29 @@ class Rows:
     pidx: np.ndarray
     evidence: Evidence
 
+    def shifted(self, first_period: int) -> "Rows":
+        """The same rows with their periods counted from ``first_period``."""
+        return Rows(self.frame, np.asarray(self.pidx, "int64") + first_period, self.evidence)
+
 
 def joined_by_row(row: np.ndarray, codes_: np.ndarray, names, n: int, *, split: int = 1):
     """For rows ``0 .. n-1``, the distinct ``names[codes_]`` of their pairs in text order
-    (``names`` are sorted), joined with '|' ('' for a row without any), as text.
-
-    Tens of millions of pairs at scale: one combined integer key is sorted in place,
-    then the names are taken and joined in Arrow, in ``split`` ranges of rows on as
-    many threads (Arrow releases the GIL)."""
+    (``names`` are sorted), joined with '|' ('' for a row without any), as text."""
     if len(row) == 0 or len(names) == 0:
+        return take_text([""], np.zeros(n, "int64"))
+    key = np.asarray(row, dtype="int64") * len(names)
+    key += np.asarray(codes_, dtype="int64")
+    return joined_by_key(key, names, n, split=split)
+
+
+def joined_by_key(key: np.ndarray, names, n: int, *, split: int = 1):
+    """:func:`joined_by_row` from the pairs' keys ``row × len(names) + code`` (sorted in
+    place: tens of millions of pairs at scale); the names are taken and joined in
+    Arrow, in ``split`` ranges of rows on as many threads (Arrow releases the GIL)."""
+    if len(key) == 0 or len(names) == 0:
         return take_text([""], np.zeros(n, "int64"))
     names = _arrow_text(names)
     m = len(names)
-    key = np.asarray(row, dtype="int64") * m
-    key += np.asarray(codes_, dtype="int64")
     key.sort()
     if len(key) > 1 and (key[1:] == key[:-1]).any():
         key = key[np.r_[True, key[1:] != key[:-1]]]
@@ -196,9 +206,11 @@ def take_categorical(values: np.ndarray, idx: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(code[np.asarray(idx, dtype="int64")], names)
 
 
-def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def concat_rows(frames: list[pd.DataFrame], *, same_categories_stay: bool = False
+                ) -> pd.DataFrame:
     """Concatenate row frames, keeping categorical columns categorical (the categories
-    are united and sorted)."""
+    are united and sorted; with ``same_categories_stay``, a column whose frames all
+    have the same categories keeps them as they are, as one frame would)."""
     frames = [f for f in frames if len(f)] or frames[:1]
     if len(frames) == 1:
         return frames[0].reset_index(drop=True)
@@ -206,7 +218,13 @@ def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
             if all(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)]
     out = pd.concat([f.drop(columns=cats) for f in frames], ignore_index=True)
     for c in cats:
-        out[c] = pd.api.types.union_categoricals([f[c] for f in frames], sort_categories=True)
+        first = frames[0][c].cat.categories
+        if same_categories_stay and all(f[c].cat.categories.equals(first) for f in frames):
+            out[c] = pd.Categorical.from_codes(
+                np.concatenate([f[c].cat.codes.to_numpy() for f in frames]), first)
+        else:
+            out[c] = pd.api.types.union_categoricals([f[c] for f in frames],
+                                                     sort_categories=True)
     return out[frames[0].columns]
 
 
@@ -258,7 +276,8 @@ def publish(parts: list[Rows], periods: pd.DataFrame, ids: RecordIds, columns: l
 
 
 def _evidence_columns(parts: list[Rows], order: np.ndarray, ids: RecordIds) -> dict:
-    """The evidence lists of the rows in their published ``order``."""
+    """The evidence lists of the rows in their published ``order``. The pairs' keys are
+    made part by part, straight into one array: at scale they are tens of millions."""
     n = len(order)
     rank = np.empty(n, "int64")
     rank[order] = np.arange(n)
@@ -267,15 +286,17 @@ def _evidence_columns(parts: list[Rows], order: np.ndarray, ids: RecordIds) -> d
     for col, row_attr, rec_attr, codes_, names in (
             ("evidence_events", "ev_row", "ev_record", ids.event_codes, ids.event_names),
             ("evidence_claims", "cl_row", "cl_record", ids.claim_codes, ids.claim_names)):
-        if len(names) == 0:  # runs without evidence, or records without ids
-            out[col] = joined_by_row([], [], names, n)
-            continue
-        row = np.concatenate([rank[off + getattr(p.evidence, row_attr).astype("int64")]
-                              for off, p in zip(offsets, parts)])
-        code = np.asarray(codes_, "int64")[np.concatenate(
-            [getattr(p.evidence, rec_attr) for p in parts]).astype("int64")]
-        out[col] = joined_by_row(row, code, names, n, split=2)
-        del row, code
+        m = len(names)
+        sizes = [len(getattr(p.evidence, row_attr)) for p in parts]
+        key = np.empty(sum(sizes) if m else 0, "int64")
+        for start, off, size, p in zip(np.cumsum([0] + sizes), offsets, sizes, parts):
+            if m and size:
+                part = key[start:start + size]
+                np.take(rank[off:], getattr(p.evidence, row_attr), out=part)
+                part *= m
+                part += np.asarray(codes_, "int64")[getattr(p.evidence, rec_attr)]
+        out[col] = joined_by_key(key, names, n, split=2)
+        del key
     return out
 
 

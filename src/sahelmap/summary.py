@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ._arrays import codes, positions, unique_ints, unique_inverse
-from .model import BASES, RANK, STATUSES, PresenceSettings, Space, sides
+from .model import BASES, RANK, STATUSES, PresenceSettings, sides
+from .space import Space
 from .rows import Evidence, Rows, joined_text, rows_frame
 from .support import NO_CONF
 from .zones import reconcile
