@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import geopandas as gpd
 import numpy as np
@@ -111,8 +112,8 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
     claims = _empty_claims() if claims is None or len(claims) == 0 else claims
     id_col = "event_id" if "event_id" in events.columns else events.columns[0]
     # independent work runs side by side (numpy and Arrow release the GIL): the
-    # footprints beside the contributions; each block's rows are published while
-    # the next block is modelled
+    # footprints beside the contributions; each block's rows are made and published
+    # on the second thread while the next block is modelled
     with ThreadPoolExecutor(max_workers=1) as pool:
         fp_future = pool.submit(footprints, events, places.cells, s.kernel_km, places.unit_ids)
         contrib = _event_contributions(events, periods, actors, s)
@@ -122,25 +123,33 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
         act_level = 1 if s.level == "admin1" else 2
         activity = pool.submit(lambda: unit_activity(
             contrib, _event_units(events, fp_e.unit, places, act_level), periods))
-        tables = [(pool.submit(publish, parts, periods, ids, PRESENCE_COLUMNS,
-                               ("unit_id", "group")),
-                   pool.submit(publish, zparts, periods, ids, ZONE_COLUMNS, ("unit_id",)))
-                  for parts, zparts in _blocks(events, claims, contrib, fp_e, periods, actors,
-                                               s, places)]
+        tables = []
+        for block_rows in _blocks(events, claims, contrib, fp_e, periods, actors, s, places):
+            if len(tables) >= 2:
+                tables[-2].result()  # at most two blocks wait, so memory stays bounded
+            tables.append(pool.submit(_published, block_rows, periods, ids))
         del contrib, fp_e
         # blocks are whole periods in order: their tables, one after the other, are
         # in the published order
-        return {"presence": concat_rows([p.result() for p, _ in tables],
-                                        same_categories_stay=True),
-                "zones": concat_rows([z.result() for _, z in tables], same_categories_stay=True),
+        tables = [t.result() for t in tables]
+        return {"presence": concat_rows([p for p, _ in tables], same_categories_stay=True),
+                "zones": concat_rows([z for _, z in tables], same_categories_stay=True),
                 "activity": activity.result()}
+
+
+def _published(block_rows, periods: pd.DataFrame, ids: RecordIds
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A block's presence and zone tables, in the published order."""
+    rows, zones = block_rows()
+    return (publish(rows, periods, ids, PRESENCE_COLUMNS, ("unit_id", "group")),
+            publish(zones, periods, ids, ZONE_COLUMNS, ("unit_id",)))
 
 
 def _blocks(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: pd.DataFrame,
             actors: pd.DataFrame, s: PresenceSettings, places: Places):
     """The model on the cells and on the admin units, a block of periods at a time
-    (:mod:`sahelmap.space`): for each block, its rows (presence, zones) at the
-    settings' level."""
+    (:mod:`sahelmap.space`): for each block, a function that gives its rows (presence,
+    zones) at the settings' level."""
     cl = _claim_slices(claims, periods, s)
     fp_c = footprints(claims, places.cells, s.kernel_km, places.unit_ids)
     order = period_order(fp_e, contrib)
@@ -150,22 +159,31 @@ def _blocks(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: 
                    for capped, ids in ((False, places.cells.ids), (True, places.unit_ids)))
     level = {"admin1": 1, "admin2": 2}.get(s.level)
     event_units = _event_units(events, fp_e.unit, places, level) if level else None
-    cell_level = np.full(len(places.cells.q), "cell", dtype=object)
     for p0, p1, c0, c1 in period_blocks(by_period.pidx, len(periods)):
         lb, ab = local.block(p0, p1, c0, c1), area.block(p0, p1, c0, c1)
         if level is None:
-            rows = [space_rows(lb, places.cells.ids, cell_level, "local", actors, s),
-                    space_rows(ab, places.unit_ids, places.unit_levels, "area", actors, s)]
-            zones = [zone_rows(lb, places.cells.ids, cell_level),
-                     zone_rows(ab, places.unit_ids, places.unit_levels)]
+            yield partial(_grid_rows, lb, ab, p0, places, actors, s)
         else:
             # the summaries count each event in record order, as a single pass would
             in_order = contrib.take(np.sort(order[c0:c1])).part(0, c1 - c0, p0)
-            r, z = summarise(lb, ab, places=places, level=level, event_units=event_units,
-                             contrib=in_order, periods=periods.iloc[p0:p1], actors=actors,
-                             s=s)
-            rows, zones = [r], [z]
-        yield [r.shifted(p0) for r in rows], [z.shifted(p0) for z in zones]
+            yield partial(_summary_rows, lb, ab, p0, places, level, event_units, in_order,
+                          periods.iloc[p0:p1], actors, s)
+
+
+def _grid_rows(lb, ab, p0: int, places: Places, actors: pd.DataFrame, s: PresenceSettings):
+    cell_level = np.full(len(places.cells.q), "cell", dtype=object)
+    rows = [space_rows(lb, places.cells.ids, cell_level, "local", actors, s),
+            space_rows(ab, places.unit_ids, places.unit_levels, "area", actors, s)]
+    zones = [zone_rows(lb, places.cells.ids, cell_level),
+             zone_rows(ab, places.unit_ids, places.unit_levels)]
+    return [r.shifted(p0) for r in rows], [z.shifted(p0) for z in zones]
+
+
+def _summary_rows(lb, ab, p0: int, places: Places, level: int, event_units, contrib,
+                  periods: pd.DataFrame, actors: pd.DataFrame, s: PresenceSettings):
+    r, z = summarise(lb, ab, places=places, level=level, event_units=event_units,
+                     contrib=contrib, periods=periods, actors=actors, s=s)
+    return [r.shifted(p0)], [z.shifted(p0)]
 
 
 def presence(events: pd.DataFrame, claims: pd.DataFrame | None, periods: pd.DataFrame,
