@@ -121,8 +121,8 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
         fp_e = fp_future.result()
         # activity per admin unit (admin-2 where it exists), for the inferred shifts
         act_level = 1 if s.level == "admin1" else 2
-        activity = pool.submit(lambda: unit_activity(
-            contrib, _event_units(events, fp_e.unit, places, act_level), periods))
+        activity = pool.submit(_activity, contrib, events, fp_e.unit, places, act_level,
+                               periods)
         tables = []
         for block_rows in _blocks(events, claims, contrib, fp_e, periods, actors, s, places):
             if len(tables) >= 2:
@@ -135,6 +135,11 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
         return {"presence": concat_rows([p for p, _ in tables], same_categories_stay=True),
                 "zones": concat_rows([z for _, z in tables], same_categories_stay=True),
                 "activity": activity.result()}
+
+
+def _activity(contrib, events: pd.DataFrame, area_unit: np.ndarray, places: Places, level: int,
+              periods: pd.DataFrame) -> pd.DataFrame:
+    return unit_activity(contrib, _event_units(events, area_unit, places, level), periods)
 
 
 def _published(block_rows, periods: pd.DataFrame, ids: RecordIds

@@ -23,8 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._arrays import (codes, positions, sorted_text_codes, take_text, unique_ints,
-                      unique_inverse)
+from ._arrays import codes, positions, sorted_text_codes, take_text, unique_inverse
 from .model import BASES, RANK, STATUSES, PresenceSettings, sides
 from .space import Space
 from .support import CONFIDENCE_NAMES

@@ -166,6 +166,10 @@ class _Keys:
     G: int
     contrib_group: np.ndarray  # group position of each contribution
     claim_group: np.ndarray    # group position of each claim slice
+    side_code: np.ndarray      # per key: its group's side (codes), and whether it is the state
+    is_state: np.ndarray
+    starts: np.ndarray         # first key of each place's run, and each key's run
+    run: np.ndarray
 
     def of(self, place: np.ndarray, group: np.ndarray) -> np.ndarray:
         """The key of each (place, group position)."""
@@ -176,7 +180,7 @@ class _Keys:
 
 
 def _keys(contrib: _Contrib, fp: Footprints, cl: pd.DataFrame, cl_spread: _Spread,
-          place_rank: np.ndarray, area: bool) -> _Keys:
+          place_rank: np.ndarray, area: bool, actors: pd.DataFrame) -> _Keys:
     """The keys of a space: a pass over every place the contributions reach marks the
     (place, group) pairs in a dense map (the pairs run to tens of millions, the keys
     do not)."""
@@ -196,9 +200,16 @@ def _keys(contrib: _Contrib, fp: Footprints, cl: pd.DataFrame, cl_spread: _Sprea
     lookup = np.full(len(seen), -1, "int64")
     lookup[used] = np.arange(len(used))
     group = g_uniq[kg] if len(used) else np.array([], dtype=object)
-    return _Keys(place=np.argsort(place_rank)[kr], group=group, lookup=lookup,
-                 place_rank=place_rank, G=G, contrib_group=contrib_group,
-                 claim_group=claim_group)
+    kp = np.argsort(place_rank)[kr]
+    side = sides(group, actors)
+    side_code = (pd.factorize(pd.Series(side, dtype=object))[0] if len(kp)
+                 else np.array([], "int64"))
+    # keys come ordered by place: each place's keys are one run
+    new_place = np.r_[True, kp[1:] != kp[:-1]] if len(kp) else np.array([], bool)
+    return _Keys(place=kp, group=group, lookup=lookup, place_rank=place_rank, G=G,
+                 contrib_group=contrib_group, claim_group=claim_group, side_code=side_code,
+                 is_state=side == "state", starts=np.flatnonzero(new_place),
+                 run=np.cumsum(new_place) - 1)
 
 
 @dataclass
@@ -237,11 +248,11 @@ class SpaceModel:
                  fp_c: Footprints, place_rank: np.ndarray, periods: pd.DataFrame,
                  actors: pd.DataFrame, s: PresenceSettings, *, capped: bool):
         self.contrib, self.fp, self.cl, self.fp_c = contrib, fp, cl, fp_c
-        self.periods, self.actors, self.s, self.capped = periods, actors, s, capped
+        self.periods, self.s, self.capped = periods, s, capped
         self.cl_pidx = cl["pidx"].to_numpy().astype("int64")
         self.cl_row = cl["row"].to_numpy().astype("int64")
         self.keys = _keys(contrib, fp, cl, _spread(fp_c, self.cl_row, capped), place_rank,
-                          capped)
+                          capped, actors)
         self.carried = _Carried.start(len(self.keys.place))
 
     def block(self, p0: int, p1: int, c0: int, c1: int) -> Space:
@@ -264,8 +275,8 @@ class SpaceModel:
         e["clear"][0] |= self.carried.clear
         e["end_ctl"][0] |= self.carried.end_ctl
         self.carried.clear, self.carried.end_ctl = e.pop("next_clear"), e.pop("next_end_ctl")
-        return _statuses(e, c, self.keys, self.periods.iloc[p0:p1], self.actors, self.s,
-                         self.carried, capped=self.capped, pairs=(ev_pairs, cl_pairs))
+        return _statuses(e, c, self.keys, self.periods.iloc[p0:p1], self.s, self.carried,
+                         capped=self.capped, pairs=(ev_pairs, cl_pairs))
 
 
 def _event_matrices(contrib: _Contrib, ev_spread: _Spread, ek: np.ndarray, K: int, P: int,
@@ -367,8 +378,8 @@ def _claim_matrices(cl: pd.DataFrame, cl_spread: _Spread, ck: np.ndarray, K: int
     return {k: (v.reshape(P, K) if k != "flat" else v) for k, v in out.items()}
 
 
-def _statuses(e: dict, c: dict, keys: _Keys, periods: pd.DataFrame, actors: pd.DataFrame,
-              s: PresenceSettings, carried: _Carried, *, capped: bool, pairs: tuple) -> Space:
+def _statuses(e: dict, c: dict, keys: _Keys, periods: pd.DataFrame, s: PresenceSettings,
+              carried: _Carried, *, capped: bool, pairs: tuple) -> Space:
     """From the summed matrices of a block to statuses, bases, ages and verdicts.
     Consumes ``e`` and ``c``: each matrix is dropped once it has been used."""
     kp, group = keys.place, keys.group
@@ -380,7 +391,7 @@ def _statuses(e: dict, c: dict, keys: _Keys, periods: pd.DataFrame, actors: pd.D
     score[c.pop("forced")] = 0.0
     # from here on keys × periods (views of the period-major arrays)
     score = score.T
-    status, share = _status(score, kp, group, actors, s, capped=capped)
+    status, share = _status(score, keys, s, capped=capped)
     claim_in, CF, C_conf = c["claim_in"].T, e.pop("CF").T, C_conf.T
     status, basis, tail = _claims_apply(status, c.pop("effect").T, c.pop("e_conf").T, C.T,
                                         claim_in, s)
@@ -391,22 +402,18 @@ def _statuses(e: dict, c: dict, keys: _Keys, periods: pd.DataFrame, actors: pd.D
     pe = _days(periods["period_end"]).astype("int32")[None, :]
     age = np.where(LDF.T >= 0, pe - LDF.T, np.int32(-1))
     basis = np.where(tail, C_conf + 1, basis).astype("int8")
-    zones = _verdicts(status, score, kp, group, actors)
+    zones = _verdicts(status, score, keys)
     return Space(place=kp, group=group, status=status, score=score, share=share,
                  activity=e["A"].T, n=e["N"].T, basis=basis, conf=conf, age=age,
                  carried=carried_rows, uncertain=e["unc"].T, claim_in=claim_in, zones=zones,
                  ev_pairs=pairs[0], cl_pairs=pairs[1])
 
 
-def _verdicts(status: np.ndarray, score: np.ndarray, kp: np.ndarray, group: np.ndarray,
-              actors: pd.DataFrame) -> pd.DataFrame:
+def _verdicts(status: np.ndarray, score: np.ndarray, keys: _Keys) -> pd.DataFrame:
     """One verdict per place and period; the group statuses (changed in place) made
     consistent with it. A demoted status keeps the basis it had."""
     k_s, p_s = np.nonzero(status >= RANK["present"])
-    side = sides(group, actors)
-    side_codes = (pd.factorize(pd.Series(side, dtype=object))[0] if len(kp)
-                  else np.array([], "int64"))
-    new, zones = reconcile(kp[k_s], p_s, side_codes[k_s], side[k_s] == "state",
+    new, zones = reconcile(keys.place[k_s], p_s, keys.side_code[k_s], keys.is_state[k_s],
                            status[k_s, p_s], score[k_s, p_s])
     status[k_s, p_s] = new
     zones["leader"] = np.where(zones["leader"] >= 0, k_s[np.maximum(zones["leader"], 0)], -1)
@@ -494,17 +501,15 @@ def _carry(O, Hin, Hend, c_end, c_end_conf, clear, end_ctl, has, LD, CF, periods
     return SC, C, C_conf, LDF, CFF
 
 
-def _status(score: np.ndarray, kp: np.ndarray, group: np.ndarray, actors: pd.DataFrame,
-            s: PresenceSettings, *, capped: bool) -> tuple[np.ndarray, np.ndarray]:
+def _status(score: np.ndarray, keys: _Keys, s: PresenceSettings, *, capped: bool
+            ) -> tuple[np.ndarray, np.ndarray]:
     """Statuses from scores and the shares of the sides in each place.
 
     ``capped``: a space of admin units holding records located only to them,
     whose support never goes beyond ``present``.
     """
     K, P = score.shape
-    # keys come ordered by place: each place's keys are one run
-    starts = np.flatnonzero(np.r_[True, kp[1:] != kp[:-1]]) if K else np.array([], "int64")
-    pc = np.cumsum(np.r_[0, (kp[1:] != kp[:-1]).astype("int64")]) if K else starts
+    starts, pc = keys.starts, keys.run
     U = len(starts)
     total = np.add.reduceat(score, starts, axis=0) if K else np.zeros((0, P))
     denom = total[pc]
@@ -513,7 +518,7 @@ def _status(score: np.ndarray, kp: np.ndarray, group: np.ndarray, actors: pd.Dat
     status = np.where(present, RANK["present"], RANK["none"]).astype("int8")
     if capped or K == 0:
         return status, share
-    side_codes = pd.factorize(pd.Series(sides(group, actors), dtype=object))[0]
+    side_codes = keys.side_code
     k_s, p_s = np.nonzero(present & (share >= s.contest_share))
     pairs = unique_ints((pc[k_s] * P + p_s) * (int(side_codes.max()) + 1) + side_codes[k_s])
     n_sides = np.bincount(pairs // (int(side_codes.max()) + 1), minlength=U * P).reshape(U, P)
