@@ -340,7 +340,7 @@ def space_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray, spa
     frame = rows_frame(
         unit_id=take_categorical(place_ids, space.place[k]),
         unit_level=take_categorical(place_level, space.place[k]),
-        spatial=spatial, group=take_categorical(space.group, k),
+        spatial=spatial, group=space.groups.take(k),
         actors=actors,
         activity=space.activity[k, p], score=space.score[k, p], share=space.share[k, p],
         status=space.status[k, p], basis=space.basis[k, p], conf=space.conf[k, p],

@@ -152,6 +152,7 @@ class Space:
     zones: pd.DataFrame
     ev_pairs: tuple       # (flat period × key index, event row)
     cl_pairs: tuple       # (flat period × key index, claim row)
+    groups: pd.Categorical  # ``group`` as a categorical (sorted groups), made once per space
 
 
 @dataclass
@@ -170,6 +171,7 @@ class _Keys:
     is_state: np.ndarray
     starts: np.ndarray         # first key of each place's run, and each key's run
     run: np.ndarray
+    groups: pd.Categorical     # group as a categorical
 
     def of(self, place: np.ndarray, group: np.ndarray) -> np.ndarray:
         """The key of each (place, group position)."""
@@ -209,7 +211,8 @@ def _keys(contrib: _Contrib, fp: Footprints, cl: pd.DataFrame, cl_spread: _Sprea
     return _Keys(place=kp, group=group, lookup=lookup, place_rank=place_rank, G=G,
                  contrib_group=contrib_group, claim_group=claim_group, side_code=side_code,
                  is_state=side == "state", starts=np.flatnonzero(new_place),
-                 run=np.cumsum(new_place) - 1)
+                 run=np.cumsum(new_place) - 1,
+                 groups=pd.Categorical(np.asarray(group, dtype=object).astype(str)))
 
 
 @dataclass
@@ -406,7 +409,7 @@ def _statuses(e: dict, c: dict, keys: _Keys, periods: pd.DataFrame, s: PresenceS
     return Space(place=kp, group=group, status=status, score=score, share=share,
                  activity=e["A"].T, n=e["N"].T, basis=basis, conf=conf, age=age,
                  carried=carried_rows, uncertain=e["unc"].T, claim_in=claim_in, zones=zones,
-                 ev_pairs=pairs[0], cl_pairs=pairs[1])
+                 ev_pairs=pairs[0], cl_pairs=pairs[1], groups=keys.groups)
 
 
 def _verdicts(status: np.ndarray, score: np.ndarray, keys: _Keys) -> pd.DataFrame:
