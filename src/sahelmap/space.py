@@ -26,20 +26,22 @@ from .model import (EFFECT_CODE, RANK, PresenceSettings, _Contrib, _days, sides)
 from .support import FULL_EFFECT, NO_CONF, Footprints
 from .zones import reconcile
 
-BLOCK_CONTRIBUTIONS = 250_000  # about this many contributions per block of periods
+BLOCK_CONTRIBUTIONS = 250_000  # about this many contributions per block of periods,
+BLOCK_PERIODS = 24              # and at most this many periods (bounds the keys × periods work)
 
 
 def period_blocks(pidx: np.ndarray, P: int, target: int | None = None
                   ) -> list[tuple[int, int, int, int]]:
     """(first period, end period, first contribution, end contribution) of blocks of
-    whole periods holding about ``target`` contributions each (contributions in period
-    order); every period belongs to one block."""
+    whole periods holding about ``target`` contributions each, and at most
+    :data:`BLOCK_PERIODS` periods (contributions in period order); every period belongs
+    to one block."""
     target = target or BLOCK_CONTRIBUTIONS
     start = np.searchsorted(np.asarray(pidx), np.arange(P + 1))  # first of each period
     blocks, p0 = [], 0
     while p0 < P:
         p1 = int(np.searchsorted(start, start[p0] + target, "right")) - 1
-        p1 = min(max(p1, p0 + 1), P)
+        p1 = min(max(p1, p0 + 1), p0 + BLOCK_PERIODS, P)
         blocks.append((p0, p1, int(start[p0]), int(start[p1])))
         p0 = p1
     return blocks
