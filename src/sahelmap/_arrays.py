@@ -42,6 +42,18 @@ def positions(haystack, needles) -> np.ndarray:
     return np.where(ordered[at] == needles, order[at], -1).astype("int64")
 
 
+def stable_order(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` for non-negative integers: below 2**32 as two
+    radix passes on 16-bit digits (numpy sorts 16-bit integers by radix), several times
+    faster than a merge sort of millions of int64."""
+    key = np.asarray(key)
+    if len(key) == 0 or key.min() < 0 or key.max() >= 2 ** 32:
+        return np.argsort(key, kind="stable")
+    key = key.astype("uint32", copy=False)
+    low = np.argsort((key & 0xFFFF).astype("uint16"), kind="stable")
+    return low[np.argsort((key[low] >> 16).astype("uint16"), kind="stable")]
+
+
 def codes(values) -> tuple[np.ndarray, np.ndarray]:
     """Factorize strings once: (integer codes, distinct values as text); missing values
     become ''. Only the distinct values are converted to text."""
@@ -79,8 +91,8 @@ def take_text(values, idx: np.ndarray):
     few distinct ``values`` (made into Arrow strings once) instead of a million
     Python strings."""
     values = np.asarray(values, dtype=object)
-    if not _ARROW_TEXT:
-        return values[idx]
+    if not _ARROW_TEXT or len(idx) == 0:  # pandas keeps an empty object column as it is
+        return values[np.asarray(idx, "int64")]
     taken = pa.array(values, pa.large_string()).take(pa.array(np.asarray(idx, "int64")))
     return pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 

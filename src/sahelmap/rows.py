@@ -98,7 +98,7 @@ def joined_by_row(row: np.ndarray, codes_: np.ndarray, names, n: int, *, split: 
     """For rows ``0 .. n-1``, the distinct ``names[codes_]`` of their pairs in text order
     (``names`` are sorted), joined with '|' ('' for a row without any), as text."""
     if len(row) == 0 or len(names) == 0:
-        return take_text([""], np.zeros(n, "int64"))
+        return _empty_text(n)
     key = np.asarray(row, dtype="int64") * len(names)
     key += np.asarray(codes_, dtype="int64")
     return joined_by_key(key, names, n, split=split)
@@ -109,7 +109,7 @@ def joined_by_key(key: np.ndarray, names, n: int, *, split: int = 1):
     place: tens of millions of pairs at scale); the names are taken and joined in
     Arrow, in ``split`` ranges of rows on as many threads (Arrow releases the GIL)."""
     if len(key) == 0 or len(names) == 0:
-        return take_text([""], np.zeros(n, "int64"))
+        return _empty_text(n)
     names = _arrow_text(names)
     m = len(names)
     key.sort()
@@ -139,6 +139,11 @@ def _joined_range(key: np.ndarray, lo: int, hi: int, names: pa.Array) -> pa.Arra
     del code
     joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), values), "|")
     return joined.cast(pa.large_string())
+
+
+def _empty_text(n: int):
+    """``n`` empty evidence lists, as text."""
+    return take_text([""], np.zeros(n, "int64")) if n else pd.array([], dtype=TEXT)
 
 
 def _arrow_text(names):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._arrays import unique_ints
+from ._arrays import stable_order, unique_ints
 from .model import (EFFECT_CODE, RANK, PresenceSettings, _Contrib, _days, sides)
 from .support import FULL_EFFECT, NO_CONF, Footprints
 from .zones import reconcile
@@ -63,7 +63,7 @@ def period_order(fp: Footprints, contrib: _Contrib) -> np.ndarray:
         if ok.any():
             q, r = fp.disc.q0[li[ok]], fp.disc.r0[li[ok]]
             home[ok] = (q - q.min()) * (int(r.max() - r.min()) + 1) + (r - r.min())
-    return np.argsort(contrib.pidx * (int(home.max(initial=0)) + 1) + home, kind="stable")
+    return stable_order(contrib.pidx * (int(home.max(initial=0)) + 1) + home)
 
 
 # --- contributions → places -------------------------------------------------------

@@ -1,0 +1,51 @@
+"""The array helpers the stages rely on at scale, checked against the plain numpy and
+pandas operations they stand in for."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sahelmap._arrays import codes, sorted_text_codes, stable_order, take_text
+
+TEXT = st.one_of(st.none(), st.text(max_size=6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2 ** 40), max_size=300), st.integers(1, 2 ** 33))
+def test_stable_order_is_a_stable_argsort(values, modulus):
+    key = np.asarray(values, dtype="int64") % modulus
+    assert (stable_order(key) == np.argsort(key, kind="stable")).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT, max_size=60))
+def test_sorted_text_codes_match_a_sorted_factorize(values):
+    for column in (pd.Series(values, dtype=object),
+                   pd.Series(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))):
+        got_codes, got_names = sorted_text_codes(column)
+        want_codes, want_names = pd.factorize(column.fillna("").astype(str), sort=True)
+        assert isinstance(got_names, pa.Array)
+        assert got_names.to_pylist() == list(want_names)
+        assert (got_codes == want_codes).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=5), min_size=1, max_size=8), st.data())
+def test_take_text_is_a_take(values, data):
+    idx = np.asarray(data.draw(st.lists(st.integers(0, len(values) - 1), max_size=40)), "int64")
+    got = pd.Series(take_text(values, idx))
+    want = pd.Series(np.asarray(values, dtype=object)[idx])
+    assert got.tolist() == want.tolist()
+    assert got.dtype == want.dtype  # the text type pandas itself would choose
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(TEXT, max_size=60))
+def test_codes_read_missing_as_empty_text(values):
+    c, names = codes(pd.Series(values, dtype=object))
+    assert [names[i] for i in c] == ["" if v is None else v for v in values]
+    assert len(set(names)) == len(names)
