@@ -46,6 +46,21 @@ def test_take_text_is_a_take(values, data):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(TEXT, max_size=60))
 def test_codes_read_missing_as_empty_text(values):
-    c, names = codes(pd.Series(values, dtype=object))
-    assert [names[i] for i in c] == ["" if v is None else v for v in values]
-    assert len(set(names)) == len(names)
+    for column in (pd.Series(values, dtype=object),
+                   pd.Series(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+                   pd.Series(values, dtype=object).astype("category")):
+        c, names = codes(column)
+        assert [names[i] for i in c] == ["" if v is None else v for v in values]
+        assert len(set(names)) == len(names)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(TEXT, max_size=20), min_size=1, max_size=4))
+def test_united_categoricals_match_pandas(parts):
+    from sahelmap.rows import _united
+
+    cats = [pd.Categorical(pd.Series(p, dtype=object)) for p in parts]
+    got = _united(cats)
+    want = pd.api.types.union_categoricals(cats, sort_categories=True)
+    assert list(got.categories) == list(want.categories)
+    assert (np.asarray(got.codes) == np.asarray(want.codes)).all()

@@ -61,6 +61,11 @@ def codes(values) -> tuple[np.ndarray, np.ndarray]:
         cat = values.array if isinstance(values, pd.Series) else values
         c = np.asarray(cat.codes, dtype="int64")
         uniques = np.asarray(cat.categories, dtype=object)
+    elif isinstance(getattr(values, "dtype", None), pd.StringDtype):
+        # text held as Arrow strings: factorized where it lies, no Python string per row
+        c, uniques = pd.factorize(values)
+        c = np.asarray(c, dtype="int64")
+        uniques = np.asarray(uniques, dtype=object)
     else:
         c, uniques = pd.factorize(np.asarray(values, dtype=object))
         c = c.astype("int64")

@@ -227,9 +227,21 @@ def concat_rows(frames: list[pd.DataFrame], *, same_categories_stay: bool = Fals
             out[c] = pd.Categorical.from_codes(
                 np.concatenate([f[c].cat.codes.to_numpy() for f in frames]), first)
         else:
-            out[c] = pd.api.types.union_categoricals([f[c] for f in frames],
-                                                     sort_categories=True)
+            out[c] = _united([f[c].array for f in frames])
     return out[frames[0].columns]
+
+
+def _united(columns: list[pd.Categorical]) -> pd.Categorical:
+    """The categoricals one after the other, their categories united and sorted (as
+    ``union_categoricals(..., sort_categories=True)``): the few categories are looked up,
+    the codes only recoded."""
+    cats = [np.asarray(col.categories, dtype=object) for col in columns]
+    union = np.unique(np.concatenate(cats))  # Python strings: compared as text, NULs kept
+    codes_ = []
+    for col, names in zip(columns, cats):
+        at = np.append(np.searchsorted(union, names), -1)  # a missing value (-1) stays one
+        codes_.append(at[np.asarray(col.codes, "int64")])
+    return pd.Categorical.from_codes(np.concatenate(codes_), union)
 
 
 def _sort_codes(column: pd.Series) -> np.ndarray:
