@@ -164,10 +164,14 @@ def _blocks(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: 
                    for capped, ids in ((False, places.cells.ids), (True, places.unit_ids)))
     level = {"admin1": 1, "admin2": 2}.get(s.level)
     event_units = _event_units(events, fp_e.unit, places, level) if level else None
+    # the place columns of the rows, as categoricals made once for every block
+    cell_level = np.full(len(places.cells.q), "cell", dtype=object)
+    names = [pd.Categorical(np.asarray(v, dtype=object).astype(str)) for v in
+             (places.cells.ids, cell_level, places.unit_ids, places.unit_levels)]
     for p0, p1, c0, c1 in period_blocks(by_period.pidx, len(periods)):
         lb, ab = local.block(p0, p1, c0, c1), area.block(p0, p1, c0, c1)
         if level is None:
-            yield partial(_grid_rows, lb, ab, p0, places, actors, s)
+            yield partial(_grid_rows, lb, ab, p0, places, names, actors, s)
         else:
             # the summaries count each event in record order, as a single pass would
             in_order = contrib.take(np.sort(order[c0:c1])).part(0, c1 - c0, p0)
@@ -175,11 +179,12 @@ def _blocks(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: 
                           periods.iloc[p0:p1], actors, s)
 
 
-def _grid_rows(lb, ab, p0: int, places: Places, actors: pd.DataFrame, s: PresenceSettings):
-    cell_level = np.full(len(places.cells.q), "cell", dtype=object)
-    rows = [space_rows(lb, places.cells.ids, cell_level, "local", actors, s),
-            space_rows(ab, places.unit_ids, places.unit_levels, "area", actors, s)]
-    zones = [zone_rows(lb, places.cells.ids, cell_level),
+def _grid_rows(lb, ab, p0: int, places: Places, names: list[pd.Categorical],
+               actors: pd.DataFrame, s: PresenceSettings):
+    cells, cell_level, units, unit_levels = names
+    rows = [space_rows(lb, cells, cell_level, "local", actors, s),
+            space_rows(ab, units, unit_levels, "area", actors, s)]
+    zones = [zone_rows(lb, places.cells.ids, np.asarray(cell_level)),
              zone_rows(ab, places.unit_ids, places.unit_levels)]
     return [r.shifted(p0) for r in rows], [z.shifted(p0) for z in zones]
 

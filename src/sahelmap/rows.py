@@ -203,9 +203,12 @@ def labels(status, basis, confidence, carried, age) -> pd.Categorical:
     return pd.Categorical.from_codes(name_code[inv], names)
 
 
-def take_categorical(values: np.ndarray, idx: np.ndarray) -> pd.Categorical:
+def take_categorical(values, idx: np.ndarray) -> pd.Categorical:
     """``values[idx]`` as a categorical with sorted categories, factorizing the short
-    ``values`` rather than the long result."""
+    ``values`` rather than the long result (``values`` may already be that categorical,
+    made once for many takes)."""
+    if isinstance(values, pd.Categorical):
+        return values.take(np.asarray(idx, dtype="int64"))
     names, code = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
     return pd.Categorical.from_codes(code[np.asarray(idx, dtype="int64")], names)
 
@@ -419,20 +422,21 @@ def zone_rows(space: Space, place_ids: np.ndarray, place_level: np.ndarray) -> R
     lead = z["leader"].to_numpy()
     has = lead >= 0
     pidx = z["period"].to_numpy().astype("int64")
-    holder = np.where(has, space.group[np.maximum(lead, 0)], "")
-    hs = space.status[np.maximum(lead, 0), pidx]
-    hb = space.basis[np.maximum(lead, 0), pidx]
+    li = np.maximum(lead, 0)
+    hs, hb = space.status[li, pidx], space.basis[li, pidx]
     place = z["place"].to_numpy().astype("int64")
-    # contenders: groups contesting a contested place
+    # contenders: groups contesting a contested place (a place is contested exactly
+    # where some group's status is: the list is empty everywhere else)
     k, p = np.nonzero(space.status == RANK["contested"])
     row = positions(place * P + pidx, space.place[k] * P + p)
     cont = joined_text(row[row >= 0], space.group[k][row >= 0], len(place))
+    # text columns from their few distinct values
     return Rows(pd.DataFrame({
-        "unit_id": place_ids[place], "unit_level": place_level[place],
-        "zone": z["zone"].to_numpy(dtype=object),
-        "holder": holder.astype(object),
-        "holder_status": np.where(has, np.asarray(STATUSES, dtype=object)[hs], ""),
-        "basis": np.where(has, np.asarray(BASES, dtype=object)[hb], ""),
-        "contenders": np.where(z["zone"].to_numpy() == "contested", cont, ""),
+        "unit_id": take_text(place_ids, place), "unit_level": take_text(place_level, place),
+        "zone": _text(z["zone"].to_numpy(dtype=object), len(place)),
+        "holder": take_text(np.append(space.group, ""), np.where(has, li, len(space.group))),
+        "holder_status": take_text(list(STATUSES) + [""], np.where(has, hs, len(STATUSES))),
+        "basis": take_text(list(BASES) + [""], np.where(has, hb, len(BASES))),
+        "contenders": cont if len(place) else np.array([], dtype=object),
         "stability": np.nan,
     }), pidx, Evidence.none())
