@@ -28,7 +28,7 @@ from .rows import (PRESENCE_COLUMNS, ZONE_COLUMNS, RecordIds, concat_rows, publi
 from ._arrays import codes, unique_ints
 from .space import SpaceModel, period_blocks, period_order
 from .summary import summarise, unit_activity
-from .support import footprints, unit_space
+from .support import Footprints, footprints, located_units, point_footprints, unit_space
 
 __all__ = ["BASES", "CLAIM_EFFECT", "CONFIDENCE_ORDER", "LEVELS", "PRESENCE_COLUMNS", "RANK",
            "STATE_SIDE_KINDS", "STATUSES", "ZONE_COLUMNS", "Places", "PresenceSettings",
@@ -111,18 +111,20 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
                          f"the settings ask for {s.cell_km:g} km; call places_for again")
     claims = _empty_claims() if claims is None or len(claims) == 0 else claims
     id_col = "event_id" if "event_id" in events.columns else events.columns[0]
-    # independent work runs side by side (numpy and Arrow release the GIL): the
-    # footprints beside the contributions; each block's rows are made and published
-    # on the second thread while the next block is modelled
+    # independent work runs side by side (numpy and Arrow release the GIL): the kernel
+    # footprints of point records beside the contributions; the unit activity and the
+    # record ids beside the model's set-up; each block's rows, made and published,
+    # beside the next block's model
     with ThreadPoolExecutor(max_workers=1) as pool:
-        fp_future = pool.submit(footprints, events, places.cells, s.kernel_km, places.unit_ids)
+        points = pool.submit(point_footprints, events, places.cells, s.kernel_km)
         contrib = _event_contributions(events, periods, actors, s)
-        ids = RecordIds.of(events, claims, id_col) if s.evidence else RecordIds.none()
-        fp_e = fp_future.result()
+        unit = located_units(events, places.unit_ids)
+        fp_e = Footprints(*points.result(), unit=unit, unit_ids=places.unit_ids)
         # activity per admin unit (admin-2 where it exists), for the inferred shifts
         act_level = 1 if s.level == "admin1" else 2
         activity = pool.submit(_activity, contrib, events, fp_e.unit, places, act_level,
                                periods)
+        ids = pool.submit(RecordIds.of, events, claims, id_col) if s.evidence else None
         tables = []
         for block_rows in _blocks(events, claims, contrib, fp_e, periods, actors, s, places):
             if len(tables) >= 2:
@@ -142,9 +144,11 @@ def _activity(contrib, events: pd.DataFrame, area_unit: np.ndarray, places: Plac
     return unit_activity(contrib, _event_units(events, area_unit, places, level), periods)
 
 
-def _published(block_rows, periods: pd.DataFrame, ids: RecordIds
+def _published(block_rows, periods: pd.DataFrame, ids
                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A block's presence and zone tables, in the published order."""
+    """A block's presence and zone tables, in the published order. ``ids``: the future
+    record ids (computed on this thread before any block), or None without evidence."""
+    ids = ids.result() if ids is not None else RecordIds.none()
     rows, zones = block_rows()
     return (publish(rows, periods, ids, PRESENCE_COLUMNS, ("unit_id", "group")),
             publish(zones, periods, ids, ZONE_COLUMNS, ("unit_id",)))

@@ -173,10 +173,16 @@ def unit_space(admin1: pd.DataFrame, admin2: pd.DataFrame) -> np.ndarray:
 def footprints(frame: pd.DataFrame, cells: Cells, kernel_km: float,
                unit_ids: np.ndarray) -> Footprints:
     """The footprint of every row of located, joined records."""
-    n = len(frame)
-    if n == 0:
-        z = np.array([], "int64")
-        return Footprints(local=z, disc=None, cell=None, unit=z, unit_ids=unit_ids)
+    return Footprints(*point_footprints(frame, cells, kernel_km),
+                      unit=located_units(frame, unit_ids), unit_ids=unit_ids)
+
+
+def point_footprints(frame: pd.DataFrame, cells: Cells, kernel_km: float
+                     ) -> tuple[np.ndarray, Disc | None, np.ndarray | None]:
+    """The point part of :class:`Footprints` (``local``, ``disc``, ``cell``): the rows
+    located to a point and the cells their kernel reaches."""
+    if len(frame) == 0:
+        return np.array([], "int64"), None, None
     p_codes, p_names = codes(frame["location_precision"])
     lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy("float64")
     lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy("float64")
@@ -188,15 +194,16 @@ def footprints(frame: pd.DataFrame, cells: Cells, kernel_km: float,
         cell = cells.neighbours(disc.q0, disc.r0, disc.offsets)
         for j in range(len(disc.offsets)):
             cell[j][~disc.reach(j)] = -1
-    return Footprints(local=local, disc=disc, cell=cell,
-                      unit=_located_units(frame, p_codes, p_names, unit_ids), unit_ids=unit_ids)
+    return local, disc, cell
 
 
-def _located_units(frame: pd.DataFrame, p_codes: np.ndarray, p_names: np.ndarray,
-                   unit_ids: np.ndarray) -> np.ndarray:
+def located_units(frame: pd.DataFrame, unit_ids: np.ndarray) -> np.ndarray:
     """The position in ``unit_ids`` of the unit each admin-located record names (-1 for
     none): the region for ``admin1``, the province (else the region) for ``admin2``.
     Looked up once per distinct id."""
+    if len(frame) == 0:
+        return np.array([], "int64")
+    p_codes, p_names = codes(frame["location_precision"])
     pos = pd.Series(np.arange(len(unit_ids)), index=unit_ids)
 
     def where(col):  # (position of each row's unit, whether it names one)
