@@ -31,6 +31,23 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def calibration() -> float:
+    """Seconds for a fixed numpy workload (scatter-adding 13M weights into 11.6M bins, the
+    model's commonest operation), the best of three: how fast this machine is right now,
+    to read the stage times against."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    idx = rng.integers(0, 11_600_000, 13_000_000)
+    w = rng.random(13_000_000)
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        np.bincount(idx, weights=w, minlength=11_600_000)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
 def one(n: int) -> dict:
     sys.path.insert(0, str(HERE))
     import geopandas as gpd
@@ -97,6 +114,7 @@ def one(n: int) -> dict:
     pres = tables["presence"]
     cells = pres[pres["unit_level"] == "cell"]
     return {"n": n, "csv_mb": round(size_mb, 1), "times": times, "rss_mb": rss,
+            "calibration_s": calibration(),
             "grid_rows": len(pres), "grid_cells": int(cells["unit_id"].nunique()),
             "zones": len(tables["zones"]), "presence_rows": len(apres),
             "units": int(apres["unit_id"].nunique()), "axes": len(ax),
@@ -162,6 +180,9 @@ def write(results: list[list[dict]]) -> None:
                      f"({r['n'] / _median([core_time(x) for x in runs]):,.0f} events/s; runs: "
                      + ", ".join(f"{core_time(x):.2f}" for x in runs) + ")"
                      for runs, r in zip(results, first)) + " |")
+    lines.append("| calibration (a fixed numpy workload, best of three; per run) | "
+                 + " | ".join(", ".join(f"{x['calibration_s']:.3f} s" for x in runs)
+                              for runs in results) + " |")
     lines.append("| peak RSS | " + " | ".join(
         f"{max(max(x['rss_mb'].values()) for x in runs):,.0f} MB" for runs in results) + " |")
     lines += ["", "| size | CSV | periods | grid presence rows (cells) | zone rows | "
