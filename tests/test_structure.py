@@ -61,3 +61,14 @@ def test_no_import_cycles_in_the_package():
     assert "schema" in g["records"] and "schema" in g["acled"]
     assert "records" not in g["acled"] and "records" not in g["ucdp"]
     assert cycles(g) == []
+
+
+def test_every_module_is_a_prerequisite_in_the_makefile():
+    """make rebuilds what a change affects only if the Makefile lists the module among
+    the sources of some output: a new module missing there is silently never rebuilt."""
+    import re
+
+    makefile = (PKG.parents[1] / "Makefile").read_text(encoding="utf-8")
+    listed = set(re.findall(r"(\w+)\.py", makefile))
+    modules = {p.stem for p in PKG.glob("*.py")}
+    assert sorted(modules - listed) == []
