@@ -15,8 +15,8 @@ from collections import Counter
 import pandas as pd
 
 from .actors import resolve_actors
-from .imports import (ImportReport, clean_number, clean_text, country_codes, flag,
-                      flag_counts, parse_dates, prepare)
+from .imports import (ImportReport, clean_number, clean_text, country_codes, dates_of, flag,
+                      flag_counts, map_text, parse_dates, prepare)
 from .schema import canonical, empty
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y",
@@ -106,8 +106,8 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
     report.duplicates_merged = int(dup.sum())
     keep = ok & ~dup
 
-    tp = clean_text(get("time_precision")).map(TIME_PRECISION).fillna("day")
-    gp = clean_text(get("geo_precision")).map(GEO_PRECISION).fillna("exact")
+    tp = map_text(clean_text(get("time_precision")), TIME_PRECISION, "day")
+    gp = map_text(clean_text(get("geo_precision")), GEO_PRECISION, "exact")
     start = date.dt.normalize()
     start = start.where(tp != "week", date - pd.Timedelta(days=3))
     start = start.where(tp != "month", date.dt.to_period("M").dt.start_time)
@@ -116,7 +116,7 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
 
     sub = clean_text(get("sub_event_type")).str.lower()
     typ = clean_text(get("event_type")).str.lower()
-    event_type = sub.map(SUB_TYPES).fillna(typ.map(TYPES)).fillna("other")
+    event_type = map_text(sub, SUB_TYPES).fillna(map_text(typ, TYPES)).fillna("other")
     event_type = event_type.where(~sub.str.contains("movement", na=False), "movement")
 
     actor_raw = clean_text(get(actor_col))
@@ -131,7 +131,7 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
     iso = iso.where(iso != "", country_codes(get("country")))
     fat = clean_number(get("fatalities"))
     out = pd.DataFrame({
-        "record_id": ids, "date_start": start.dt.date, "date_end": end.dt.date,
+        "record_id": ids, "date_start": dates_of(start), "date_end": dates_of(end),
         "date_precision": tp, "actor": a["actor"], "actor_raw": actor_raw,
         "actor_candidates": a["actor_candidates"], "opponent": o["actor"],
         "opponent_raw": opp_raw, "event_type": event_type,

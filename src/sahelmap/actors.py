@@ -45,8 +45,9 @@ def resolve_actors(raw: pd.Series, actors: pd.DataFrame) -> pd.DataFrame:
     actor = distinct.where(known & ~distinct.str.contains("|", regex=False), JOINT)
     actor = actor.where(known, "")
     candidates = distinct.where(actor == JOINT, "")
-    lookup = pd.DataFrame({"actor": actor.values, "actor_candidates": candidates.values},
-                          index=uniques.values)
-    out = lookup.loc[raw.values].reset_index(drop=True)
-    out.index = raw.index
-    return out
+    # each row takes its distinct value's answer (pd.unique keeps first appearance order,
+    # as factorize numbers the values)
+    codes_ = pd.factorize(raw)[0]
+    return pd.DataFrame({"actor": actor.to_numpy(dtype=object)[codes_],
+                         "actor_candidates": candidates.to_numpy(dtype=object)[codes_]},
+                        index=raw.index).astype(str)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._errors import Problem
 from ._names import name_keys
@@ -20,6 +22,7 @@ from .schema import lower_header
 from .gazetteer import COUNTRY_NAMES
 
 NBSP = ("\u00a0", "\u202f", "\u2007")
+NBSP_PATTERN = "[" + "".join(NBSP) + "]"
 LICENCES = {
     "notes": ("CC BY 4.0 (sahelmap records)", True),
     "ucdp": ("UCDP GED, CC BY 4.0: cite Sundberg & Melander 2013 and Davies et al.", True),
@@ -58,19 +61,73 @@ def licence(dataset: str) -> str:
     return LICENCES.get(dataset, ("unknown licence", False))[0]
 
 
+def map_text(s: pd.Series, mapping: dict, default=None) -> pd.Series:
+    """``s.map(mapping)`` (``default`` where unmapped), looking each distinct value up once."""
+    codes_, uniques = pd.factorize(s, use_na_sentinel=False)
+    mapped = pd.Series(np.asarray(uniques, dtype=object)).map(mapping)
+    if default is not None:
+        mapped = mapped.fillna(default)
+    return pd.Series(mapped.to_numpy(dtype=object)[codes_], index=s.index,
+                     dtype=mapped.dtype if default is not None else None)
+
+
+def dates_of(times: pd.Series) -> np.ndarray:
+    """``times.dt.date`` as an object array, one ``date`` made per distinct day."""
+    days = times.to_numpy("datetime64[D]")
+    uniq, inv = np.unique(days, return_inverse=True)
+    made = np.array([None if np.isnat(d) else d.astype(object) for d in uniq], dtype=object)
+    return made[inv.ravel()] if len(days) else np.array([], dtype=object)
+
+
 def clean_text(s: pd.Series) -> pd.Series:
+    """Text with non-breaking spaces made plain and the ends stripped (as ``str.strip``)."""
     s = s.fillna("").astype(str)
-    for ch in NBSP:
-        s = s.str.replace(ch, " ", regex=False)
+    if s.str.contains(NBSP_PATTERN, regex=True).any():  # one pass to find the rare case
+        for ch in NBSP:
+            s = s.str.replace(ch, " ", regex=False)
     return s.str.strip()
 
 
 def clean_number(s: pd.Series) -> pd.Series:
-    """Numbers as written in spreadsheets: spaces and non-breaking spaces removed."""
+    """Numbers as written in spreadsheets: spaces and non-breaking spaces removed;
+    what is not a number becomes NaN (as ``pd.to_numeric(..., errors="coerce")``).
+
+    Text held as Arrow strings is cast by Arrow when every value is a plain number
+    (a million values in milliseconds); anything else goes through pandas."""
     s = s.fillna("").astype(str)
-    for ch in (*NBSP, " "):
-        s = s.str.replace(ch, "", regex=False)
-    return pd.to_numeric(s.replace("", None), errors="coerce")
+    if s.str.contains(NBSP_PATTERN[:-1] + " ]", regex=True).any():
+        for ch in (*NBSP, " "):
+            s = s.str.replace(ch, "", regex=False)
+    fast = _arrow_numbers(s)
+    return fast if fast is not None else pd.to_numeric(s.replace("", None), errors="coerce")
+
+
+PLAIN_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+PLAIN_INTEGER = r"^[+-]?[0-9]+$"
+
+
+def _arrow_numbers(s: pd.Series) -> pd.Series | None:
+    """``s`` as numbers when it is held as Arrow strings and every value is empty or a
+    plain decimal number; integers stay integers when none is missing, as in pandas."""
+    arrow = getattr(s.array, "_pa_array", None)
+    if arrow is None:
+        return None
+    values = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+    blank = pc.equal(values, "")
+    if not pc.all(pc.or_(blank, pc.match_substring_regex(values, PLAIN_NUMBER))).as_py():
+        return None
+    present = pc.if_else(blank, pa.scalar(None, pa.string()), values)
+    if values.null_count == 0 and not pc.any(blank).as_py() and \
+            pc.all(pc.match_substring_regex(values, PLAIN_INTEGER)).as_py():
+        try:
+            return pd.Series(pc.cast(values, pa.int64()).to_numpy(), index=s.index)
+        except pa.ArrowInvalid:  # a '+' sign, or beyond int64: pandas decides
+            return None
+    try:
+        numbers = pc.cast(present, pa.float64())
+    except pa.ArrowInvalid:  # a form Arrow does not read (a leading '+', say): pandas does
+        return None
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=s.index)
 
 
 MAX_COUNT = 10**7  # no single record reports more deaths than this
@@ -116,17 +173,20 @@ def country_codes(names: pd.Series) -> pd.Series:
                 table[n] = iso
     keys = pd.Series(list(table))
     lookup = dict(zip(name_keys(keys), table.values()))
-    return name_keys(clean_text(names)).map(lookup).fillna("")
+    names = clean_text(names)
+    codes_, uniques = pd.factorize(names, use_na_sentinel=False)
+    iso = name_keys(pd.Series(np.asarray(uniques, dtype=object))).map(lookup).fillna("")
+    return pd.Series(iso.to_numpy(dtype=object)[codes_], index=names.index).astype(str)
 
 
 def prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """Raw rows from the CSV reader → lower-case columns (first of any repeats), the
-    HXL tag row dropped, plain object columns; also says whether there was an HXL row."""
+    HXL tag row dropped (text stays as the reader holds it: Arrow strings keep their
+    fast string operations); also says whether there was an HXL row."""
     frame = frame.copy()
     frame.columns = lower_header(list(frame.columns[:-2])) + ["file", "line"]
     frame = frame.loc[:, ~frame.columns.duplicated()]
-    frame, hxl = drop_hxl(frame)
-    return frame.astype(object), hxl
+    return drop_hxl(frame)
 
 
 HXL_TAG = r"^#[a-z][a-z0-9_]*(\+[a-z0-9_]+)*$"
