@@ -107,3 +107,22 @@ def test_arrow_strips_what_python_strips():
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
     padded = pa.array([f"{w}x{w}" for w in spaces] + ["\u200bx"])  # ZWSP is not a space
     assert pc.utf8_trim_whitespace(padded).to_pylist() == ["x"] * len(spaces) + ["\u200bx"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="ab\n\r", max_size=6), max_size=5), min_size=1,
+                max_size=4), st.booleans())
+def test_line_feeds_counted_per_value_from_the_bytes(chunks, sliced):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sahelmap._csv import _breaks_per_row
+
+    arrays = [pa.array(c, pa.string()) for c in chunks]
+    if sliced:
+        arrays = [a.slice(1) if len(a) > 1 else a for a in arrays]
+    column = pa.chunked_array(arrays, pa.string())
+    want = np.concatenate([pc.count_substring(a, "\n").to_numpy(zero_copy_only=False)
+                           for a in arrays]) if len(column) else np.array([], "int64")
+    assert _breaks_per_row(column).tolist() == want.tolist()

@@ -262,6 +262,21 @@ def test_unusable_counts_keep_the_row_and_are_flagged_by_line(geodata, tmp_path)
     assert [(p.line, p.field, p.value) for p in own.problems if p.field == "fatalities"] == [(2, "fatalities", "inf")]
 
 
+def test_dates_a_clock_cannot_hold_are_flagged_not_a_crash(geodata, tmp_path):
+    """Year 201 for 2017, or 0000: pandas reads them but a nanosecond date cannot hold
+    them; the row is flagged with its line, the others kept (this used to raise)."""
+    acled = tmp_path / "acled.csv"
+    rows = [",".join(ACLED_HEADER)]
+    for i, day in enumerate(["0201-05-11", "0000-01-01", "2025-02-30", "2025-05-11"]):
+        rows.append(f"BFA{i},{day},1,Battles,Armed clash,JNIM,,BFA,x,13.1,-1.5,1,s,n,1")
+    acled.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    records = read_records([acled], geodata.actors)
+    assert records.events["record_id"].tolist() == ["BFA3"]
+    assert sorted((p.line, p.field, p.value) for p in records.problems if p.level == "error") == [
+        (2, "event_date", "0201-05-11"), (3, "event_date", "0000-01-01"),
+        (4, "event_date", "2025-02-30")]
+
+
 ACLED_HEADER = ["event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
                 "actor1", "actor2", "iso3", "location", "latitude", "longitude", "geo_precision",
                 "source", "notes", "fatalities"]

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from .actors import resolve_actors
-from .imports import (ImportReport, clean_number, clean_text, country_codes, dates_of, flag,
-                      flag_counts, map_text, parse_dates, prepare)
+from .imports import (ImportReport, clean_number, clean_text, constant_text, country_codes,
+                      dates_of, flag, flag_counts, map_text, parse_dates, prepare)
+from ._arrays import take_text
 from .schema import canonical, empty
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y",
@@ -43,6 +45,22 @@ TYPES = {
     "strategic development": "other", "riots": "other", "protests": "other",
     "riots/protests": "other",
 }
+
+
+def canonical_types(event_type: pd.Series, sub_event_type: pd.Series) -> pd.Series:
+    """The canonical event type of each (event type, sub-event type) pair: the sub-type
+    first, then the type, 'movement' whenever the sub-type says so, else 'other';
+    worked out once per distinct pair."""
+    t_codes, types = pd.factorize(event_type, use_na_sentinel=False)
+    s_codes, subs = pd.factorize(sub_event_type, use_na_sentinel=False)
+    pair, first = np.unique(t_codes.astype("int64") * max(len(subs), 1) + s_codes,
+                            return_inverse=True)
+    typ = pd.Series(np.asarray(types, dtype=object)[pair // max(len(subs), 1)]).str.lower()
+    sub = pd.Series(np.asarray(subs, dtype=object)[pair % max(len(subs), 1)]).str.lower()
+    kind = sub.map(SUB_TYPES).fillna(typ.map(TYPES)).fillna("other")
+    kind = kind.where(~sub.str.contains("movement", regex=False), "movement")
+    return pd.Series(take_text(kind.to_numpy(dtype=object), first.ravel()),
+                     index=event_type.index)
 
 
 def layout_name(cols: list[str], raw_header: list[str], monadic: bool, hxl: bool) -> str:
@@ -73,7 +91,7 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
     actor_col = "actor1" if "actor1" in cols else "actor"
     monadic = "actor2" not in cols
     report = ImportReport(name, "")
-    report.rows_read = len(frame)
+    report.rows_read = n = len(frame)
     report.skipped = int(hxl)
     get = lambda c: frame[c] if c in frame else pd.Series("", index=frame.index)  # noqa: E731
 
@@ -114,10 +132,7 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
     end = date.where(tp != "week", date + pd.Timedelta(days=3))
     end = end.where(tp != "month", date.dt.to_period("M").dt.end_time.dt.normalize())
 
-    sub = clean_text(get("sub_event_type")).str.lower()
-    typ = clean_text(get("event_type")).str.lower()
-    event_type = map_text(sub, SUB_TYPES).fillna(map_text(typ, TYPES)).fillna("other")
-    event_type = event_type.where(~sub.str.contains("movement", na=False), "movement")
+    event_type = canonical_types(clean_text(get("event_type")), clean_text(get("sub_event_type")))
 
     actor_raw = clean_text(get(actor_col))
     opp_raw = clean_text(get("actor2")) if not monadic else ids.map(second).fillna("")
@@ -137,11 +152,14 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
         "opponent_raw": opp_raw, "event_type": event_type,
         "event_type_raw": (clean_text(get("event_type")) + " / " + clean_text(get("sub_event_type"))).str.strip(" /"),
         "fatalities": flag_counts(report, frame, fat, get("fatalities"), "fatalities"), "place_name": clean_text(get("location")),
-        "country": iso, "admin1": clean_text(get("admin1")), "within": "",
+        "country": iso, "admin1": clean_text(get("admin1")),
+        "within": constant_text("", n),
         "latitude": lat, "longitude": lon, "location_precision": gp,
-        "confidence": "reported", "source": clean_text(get("source")),
+        "confidence": constant_text("reported", n), "source": clean_text(get("source")),
         "notes": clean_text(get("notes")), "file": frame["file"], "line": frame["line"],
-        "dataset": "acled",
-    })[keep].reset_index(drop=True)
+        "dataset": constant_text("acled", n),
+    }, index=frame.index)
+    out = out if keep.all() else out[keep.to_numpy()]
+    out = out.reset_index(drop=True)
     report.events_kept = len(out)
     return canonical(out, "event"), report

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._arrays import take_text
 from ._names import name_keys, split_names
 
 JOINT = "joint"
@@ -48,6 +49,6 @@ def resolve_actors(raw: pd.Series, actors: pd.DataFrame) -> pd.DataFrame:
     # each row takes its distinct value's answer (pd.unique keeps first appearance order,
     # as factorize numbers the values)
     codes_ = pd.factorize(raw)[0]
-    return pd.DataFrame({"actor": actor.to_numpy(dtype=object)[codes_],
-                         "actor_candidates": candidates.to_numpy(dtype=object)[codes_]},
-                        index=raw.index).astype(str)
+    return pd.DataFrame({"actor": take_text(actor.to_numpy(dtype=object), codes_),
+                         "actor_candidates": take_text(candidates.to_numpy(dtype=object), codes_)},
+                        index=raw.index)

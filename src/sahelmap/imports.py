@@ -16,13 +16,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ._arrays import take_text
 from ._errors import Problem
 from ._names import name_keys
 from .schema import lower_header
 from .gazetteer import COUNTRY_NAMES
 
 NBSP = ("\u00a0", "\u202f", "\u2007")
-NBSP_PATTERN = "[" + "".join(NBSP) + "]"
 LICENCES = {
     "notes": ("CC BY 4.0 (sahelmap records)", True),
     "ucdp": ("UCDP GED, CC BY 4.0: cite Sundberg & Melander 2013 and Davies et al.", True),
@@ -61,28 +61,58 @@ def licence(dataset: str) -> str:
     return LICENCES.get(dataset, ("unknown licence", False))[0]
 
 
-def map_text(s: pd.Series, mapping: dict, default=None) -> pd.Series:
-    """``s.map(mapping)`` (``default`` where unmapped), looking each distinct value up once."""
+def map_text(s: pd.Series, mapping: dict, default: str) -> pd.Series:
+    """``s.map(mapping).fillna(default)`` as text, each distinct value looked up once."""
     codes_, uniques = pd.factorize(s, use_na_sentinel=False)
-    mapped = pd.Series(np.asarray(uniques, dtype=object)).map(mapping)
-    if default is not None:
-        mapped = mapped.fillna(default)
-    return pd.Series(mapped.to_numpy(dtype=object)[codes_], index=s.index,
-                     dtype=mapped.dtype if default is not None else None)
+    mapped = pd.Series(np.asarray(uniques, dtype=object)).map(mapping).fillna(default)
+    return pd.Series(take_text(mapped.to_numpy(dtype=object), codes_), index=s.index)
 
 
 def dates_of(times: pd.Series) -> np.ndarray:
     """``times.dt.date`` as an object array, one ``date`` made per distinct day."""
-    days = times.to_numpy("datetime64[D]")
-    uniq, inv = np.unique(days, return_inverse=True)
-    made = np.array([None if np.isnat(d) else d.astype(object) for d in uniq], dtype=object)
-    return made[inv.ravel()] if len(days) else np.array([], dtype=object)
+    codes_, days = pd.factorize(times.to_numpy("datetime64[D]"), use_na_sentinel=False)
+    made = np.array([None if pd.isna(d) else pd.Timestamp(d).date() for d in days],
+                    dtype=object)
+    return made[codes_] if len(codes_) else np.array([], dtype=object)
+
+
+def constant_text(value: str, n: int):
+    """A text column of ``n`` times ``value``, made without ``n`` Python strings."""
+    return take_text([value], np.zeros(n, "int64"))
+
+
+def _may_hold(s: pd.Series, chars: tuple[str, ...]) -> bool:
+    """Whether any value of ``s`` may hold one of ``chars``: for Arrow strings, a scan of
+    the bytes behind the column (a false alarm only costs the replacements); for other
+    text, the values themselves."""
+    arrow = getattr(s.array, "_pa_array", None)
+    if arrow is None:
+        return bool(s.str.contains("[" + "".join(chars) + "]", regex=True).any())
+    needles = [np.frombuffer(c.encode("utf-8"), np.uint8) for c in chars]
+    for chunk in (arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]):
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        data = np.frombuffer(data, np.uint8)
+        for needle in needles:  # where the first byte is, do the others follow?
+            at = np.flatnonzero(data[:len(data) - len(needle) + 1] == needle[0])
+            if len(at) and _found(data, at, needle):
+                return True
+    return False
+
+
+def _found(data: np.ndarray, at: np.ndarray, needle: np.ndarray) -> bool:
+    """Whether ``needle`` starts at one of the positions ``at`` of ``data``."""
+    hit = np.ones(len(at), bool)
+    for k in range(1, len(needle)):
+        hit &= data[at + k] == needle[k]
+    return bool(hit.any())
 
 
 def clean_text(s: pd.Series) -> pd.Series:
     """Text with non-breaking spaces made plain and the ends stripped (as ``str.strip``)."""
     s = s.fillna("").astype(str)
-    if s.str.contains(NBSP_PATTERN, regex=True).any():  # one pass to find the rare case
+    if _may_hold(s, NBSP):
         for ch in NBSP:
             s = s.str.replace(ch, " ", regex=False)
     return s.str.strip()
@@ -95,7 +125,7 @@ def clean_number(s: pd.Series) -> pd.Series:
     Text held as Arrow strings is cast by Arrow when every value is a plain number
     (a million values in milliseconds); anything else goes through pandas."""
     s = s.fillna("").astype(str)
-    if s.str.contains(NBSP_PATTERN[:-1] + " ]", regex=True).any():
+    if _may_hold(s, (*NBSP, " ")):
         for ch in (*NBSP, " "):
             s = s.str.replace(ch, "", regex=False)
     fast = _arrow_numbers(s)
@@ -152,15 +182,31 @@ def flag_counts(report: "ImportReport", frame: pd.DataFrame, numbers: pd.Series,
     return counts
 
 
+ISO_DAY = r"^(1[7-9][0-9][0-9]|2[01][0-9][0-9])-[0-9][0-9]-[0-9][0-9]$"
+
+
 def parse_dates(s: pd.Series, formats: list[str]) -> pd.Series:
-    """Each value by the first format that reads it (vectorised per format)."""
+    """Each value by the first format that reads it (vectorised per format). Held as
+    Arrow strings, plain ISO days (1700-2199) are read by Arrow first."""
     s = clean_text(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    arrow = getattr(s.array, "_pa_array", None)
+    if formats and formats[0] == "%Y-%m-%d" and arrow is not None:
+        iso = pc.match_substring_regex(arrow, ISO_DAY)
+        try:  # Arrow's date cast refuses impossible days (2025-02-30): then pandas reads all
+            days = pc.cast(pc.if_else(iso, arrow, pa.scalar(None, arrow.type)), pa.date32())
+            out = pd.Series(days.to_numpy(zero_copy_only=False).astype("datetime64[ns]"),
+                            index=s.index)
+        except pa.ArrowInvalid:
+            pass
     for fmt in formats:
         todo = out.isna()
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        found = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        # days a nanosecond clock cannot hold (year 201 for 2017, say) are not dates here
+        inside = (found >= pd.Timestamp.min) & (found <= pd.Timestamp.max)
+        out[todo] = found.where(inside).astype("datetime64[ns]")
     return out
 
 
@@ -176,7 +222,7 @@ def country_codes(names: pd.Series) -> pd.Series:
     names = clean_text(names)
     codes_, uniques = pd.factorize(names, use_na_sentinel=False)
     iso = name_keys(pd.Series(np.asarray(uniques, dtype=object))).map(lookup).fillna("")
-    return pd.Series(iso.to_numpy(dtype=object)[codes_], index=names.index).astype(str)
+    return pd.Series(take_text(iso.to_numpy(dtype=object), codes_), index=names.index)
 
 
 def prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
@@ -210,11 +256,15 @@ def drop_hxl(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
 
 def flag(report: ImportReport, frame: pd.DataFrame, mask, field_: str, message: str,
          fix: str, values=None, level: str = "error") -> None:
-    mask = np.asarray(mask, dtype=bool)
-    vals = frame[field_].astype(str).to_numpy() if values is None else np.asarray(values)
-    for i in np.flatnonzero(mask):
-        report.flagged.append(Problem(report.file, int(frame["line"].iat[i]), field_,
-                                      str(vals[i]), message, fix, level=level))
+    rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if not len(rows):
+        return
+    source = frame[field_] if values is None else pd.Series(values, index=frame.index)
+    vals = source.iloc[rows].astype(str).to_numpy()  # only the flagged rows made text
+    lines = frame["line"].iloc[rows].to_numpy()
+    for line, value in zip(lines, vals):
+        report.flagged.append(Problem(report.file, int(line), field_, str(value), message,
+                                      fix, level=level))
 
 
 def import_report_frame(reports: list[ImportReport]) -> pd.DataFrame:
