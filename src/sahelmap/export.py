@@ -9,7 +9,12 @@ import os
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ._csvformat import csv_parts
 
 
 def write_csv(frame: pd.DataFrame, path: Path | str, *, sort_by: list[str] | None = None) -> Path:
@@ -20,18 +25,31 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, sort_by: list[str] | Non
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame = frame.copy()
     if isinstance(frame, gpd.GeoDataFrame):
         geom = frame.geometry
         if not geom.geom_type.isin(["Point"]).all() and geom.notna().any():
-            frame["geometry_wkt"] = geom.to_wkt(rounding_precision=5).fillna("")
+            frame = frame.assign(geometry_wkt=geom.to_wkt(rounding_precision=5).fillna(""))
         frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    if sort_by:
-        frame = frame.sort_values(sort_by, kind="stable")
+    order = sort_order(frame, sort_by) if sort_by else None
     tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.5f")
+    parts = csv_parts(frame, decimals=5, order=order)  # pandas' bytes, made by Arrow
+    if parts is None:
+        frame = frame if order is None else frame.take(order)
+        frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.5f")
+    else:
+        with open(tmp, "wb") as fh:
+            for part in parts:
+                fh.write(part)
     os.replace(tmp, path)
     return path
+
+
+def sort_order(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """The positions of ``frame.sort_values(by, kind="stable")``, found by Arrow (several
+    times faster on text; the same stable order, missing values last)."""
+    keys = pa.table({f"k{i}": pa.array(frame[c], from_pandas=True) for i, c in enumerate(by)})
+    order = pc.sort_indices(keys, sort_keys=[(f"k{i}", "ascending") for i in range(len(by))])
+    return order.to_numpy()
 
 
 TABLE_FORMATS = (".csv", ".geojson", ".parquet")

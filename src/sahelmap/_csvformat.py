@@ -1,0 +1,208 @@
+"""CSV text of a frame built column by column with Arrow, byte for byte what
+``DataFrame.to_csv(index=False, lineterminator="\\n", float_format="%.5f")`` writes.
+
+pandas formats every cell through a Python object (two million presence rows
+take half a minute); here each column becomes one Arrow text array, quoted where
+the csv module would quote it, and the rows are joined in C. A column of a type
+not handled here (datetimes, mixed objects, non-text categories) returns None
+and the caller lets pandas write the frame.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def _quoted_characters() -> str:
+    """The characters that make Python's csv writer (as pandas drives it) quote a field."""
+    found = ""
+    for ch in ("\r", "\n", ",", '"', "\t", " "):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow([f"a{ch}b", "x"])
+        if buf.getvalue().startswith('"'):
+            found += ch
+    return found
+
+
+QUOTED = _quoted_characters()
+QUOTE_PATTERN = "[" + "".join("\\n" if c == "\n" else "\\r" if c == "\r" else c
+                              for c in QUOTED) + "]"
+
+
+def _s(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
+
+
+def _text(values) -> pa.Array:
+    """Arrow large strings with nulls as empty text."""
+    arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return pc.fill_null(arr.cast(pa.large_string()), "")
+
+
+def _fixed(x: np.ndarray, decimals: int) -> pa.Array:
+    """``'%.{decimals}f' % v`` for every float (NaN as empty text), exactly as Python
+    rounds: the decimal is made from integers wherever ``x * 10**decimals`` is not within
+    reach of a rounding tie; the few others are formatted by Python."""
+    x = np.asarray(x, dtype="float64")
+    valid = ~np.isnan(x)
+    if not valid.all():  # format the numbers only, then spread them back among the gaps
+        made = _fixed(x[valid], decimals)
+        at = np.cumsum(valid) - 1
+        return _text(made.take(pa.array(at, mask=~valid)))
+    scale = 10 ** decimals
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = x * scale
+        simple = (np.abs(y) < 2.0 ** 31) & (np.abs(y - np.floor(y) - 0.5) > 1e-6)
+    mag = np.abs(np.floor(np.where(simple, y, 0) + 0.5)).astype("int64")
+    # int32 casts to text several times faster than int64; |y| < 2**31 keeps them exact
+    whole = pc.cast(pa.array((mag // scale).astype("int32")), pa.string())
+    part = pc.cast(pa.array((mag % scale + scale).astype("int32")), pa.string())
+    out = pc.binary_join_element_wise(whole, pc.utf8_slice_codeunits(part, 1),
+                                      pa.scalar(".")).cast(pa.large_string())
+    negative = np.signbit(x)
+    if negative.any():
+        out = pc.if_else(pa.array(negative),
+                         pc.binary_join_element_wise(_s("-"), out, _s("")), out)
+    other = np.flatnonzero(~simple)
+    if len(other):
+        fmt = f"%.{decimals}f"
+        mask = np.zeros(len(x), bool)
+        mask[other] = True
+        near, back = np.unique(x[other], return_inverse=True)  # ties repeat: format each once
+        made = np.array([fmt % v for v in near.tolist()], dtype=object)[back.ravel()]
+        out = pc.replace_with_mask(out, pa.array(mask), pa.array(made, pa.large_string()))
+    return out
+
+
+def _dates(s: pd.Series) -> pa.Array:
+    """``datetime.date`` objects as ISO text, each distinct day converted once."""
+    codes, days = pd.factorize(s, use_na_sentinel=True)
+    text = pa.array(np.asarray(days, dtype=object), type=pa.date32()).cast(pa.large_string())
+    return _text(text.take(pa.array(codes, mask=codes < 0)))
+
+
+def column_text(s: pd.Series, decimals: int) -> pa.Array | None:
+    """The cells of one column as pandas' CSV writer prints them, quoted where needed
+    (only text can need it: numbers, days and booleans never hold a quote or comma)."""
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        if not len(dtype.categories):
+            return _text(pa.nulls(len(s), pa.large_string()))
+        if not pd.api.types.is_string_dtype(dtype.categories.dtype):
+            return None
+        cats = column_text(pd.Series(dtype.categories), decimals)
+        if cats is None:
+            return None
+        codes = s.cat.codes.to_numpy()
+        return _text(cats.take(pa.array(codes, mask=codes < 0)))
+    if pd.api.types.is_bool_dtype(dtype):
+        arr = pa.array(s.astype("boolean"), type=pa.bool_())
+        return _text(pc.if_else(arr, _s("True"), _s("False")))
+    if pd.api.types.is_integer_dtype(dtype):
+        return _text(pa.array(s, type=pa.int64()))
+    if pd.api.types.is_float_dtype(dtype):
+        return _fixed(s.to_numpy(dtype="float64", na_value=np.nan), decimals)
+    if pd.api.types.is_string_dtype(dtype) and dtype != object:
+        return quote(_text(pa.array(s, type=pa.large_string(), from_pandas=True)))
+    if dtype == object:
+        kind = pd.api.types.infer_dtype(s, skipna=True)
+        if kind in ("string", "empty"):
+            return quote(_text(pa.array(s.where(s.notna(), None), type=pa.large_string(),
+                                        from_pandas=True)))
+        if kind == "date":
+            return _dates(s)
+    return None
+
+
+def quote(text: pa.Array) -> pa.Array:
+    """Fields holding a quote, the delimiter or a line break quoted, quotes doubled."""
+    data = text.buffers()[2]
+    data = data.to_pybytes() if data is not None else b""
+    if not any(ch.encode() in data for ch in QUOTED):
+        return text  # a scan of the bytes (memchr) rules out the common case at once
+    need = pc.match_substring_regex(text, QUOTE_PATTERN)
+    doubled = pc.replace_substring(text, '"', '""') if b'"' in data else text
+    wrapped = pc.binary_join_element_wise(_s('"'), doubled, _s('"'), _s(""))
+    return wrapped if pc.all(need).as_py() else pc.if_else(need, wrapped, text)
+
+
+def csv_bytes(frame: pd.DataFrame, decimals: int = 5, order: np.ndarray | None = None
+              ) -> bytes | None:
+    """The CSV pandas writes for ``frame`` (no index, LF, floats ``%.{decimals}f``), or
+    None when a column is of a type handled only by pandas. ``order``: see csv_parts."""
+    parts = csv_parts(frame, decimals, order)
+    return None if parts is None else b"".join(bytes(p) for p in parts)
+
+
+ROWS_PER_PART = 200_000
+THREADS = 2
+
+
+def csv_parts(frame: pd.DataFrame, decimals: int = 5, order: np.ndarray | None = None
+              ) -> Iterator | None:
+    """:func:`csv_bytes` as buffers to write one after the other, made a block of rows at
+    a time on two threads (Arrow works outside the GIL); None if pandas must write it.
+    ``order``: the rows in this order (``frame.take(order)``), put in order a block at a
+    time once they are text."""
+    if len(frame.columns) < 2 or not frame.columns.is_unique:
+        return None  # a one-field row quotes an empty cell: rare enough to leave to pandas
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([str(c) for c in frame.columns])
+    header = buf.getvalue().encode("utf-8")
+    if not len(frame):
+        return iter([header])
+    with ThreadPoolExecutor(THREADS) as pool:
+        cols = list(pool.map(lambda name: column_text(frame[name], decimals), frame.columns))
+    if any(c is None for c in cols):
+        return None
+    # every row starts with its line break: the header goes out without its own
+    cols[0] = pc.binary_join_element_wise(_s("\n"), cols[0], _s(""))
+    return _body(header[:-1], cols, order)
+
+
+def _rows(cols: list[pa.Array], start: int, order: pa.Array | None = None) -> pa.Array:
+    """Rows ``start`` to ``start + ROWS_PER_PART`` (of ``order`` if given) as text, fields
+    joined by commas."""
+    if order is None:
+        parts = (c.slice(start, ROWS_PER_PART) for c in cols)
+    else:
+        at = order.slice(start, ROWS_PER_PART)
+        parts = (c.take(at) for c in cols)
+    return pc.binary_join_element_wise(*parts, _s(","))
+
+
+def _bytes(rows: pa.Array) -> memoryview:
+    offsets = np.frombuffer(rows.buffers()[1], dtype="int64")
+    return memoryview(rows.buffers()[2])[offsets[rows.offset]:offsets[rows.offset + len(rows)]]
+
+
+def _ahead(pool: ThreadPoolExecutor, tasks: list) -> Iterator:
+    """Results of ``tasks`` (callables) in order, at most THREADS of them at work."""
+    running = [pool.submit(t) for t in tasks[:THREADS]]
+    for i in range(len(tasks)):
+        result = running[i].result()
+        running[i] = None
+        if i + THREADS < len(tasks):
+            running.append(pool.submit(tasks[i + THREADS]))
+        yield result
+
+
+def _body(header: bytes, cols: list[pa.Array], order: np.ndarray | None) -> Iterator:
+    yield header
+    starts = list(range(0, len(cols[0]), ROWS_PER_PART))
+    order = None if order is None else pa.array(np.asarray(order, dtype="int64"))
+    with ThreadPoolExecutor(THREADS) as pool:
+        for rows in _ahead(pool, [partial(_rows, cols, a, order) for a in starts]):
+            yield _bytes(rows)
+    yield b"\n"
