@@ -234,6 +234,22 @@ def test_site_and_geopackage_from_acled_publish_no_acled_rows(tmp_path):
     assert res.returncode == 0 and b"SECRET-NOTE-ACLED-1" in (tmp_path / "private" / "events.csv").read_bytes()
 
 
+def test_a_site_from_licensed_data_alone_is_built_without_its_events(tmp_path):
+    """Every event withheld (ACLED only, not published): the site still builds, dated by
+    its periods (this used to end in a traceback)."""
+    from sahelmap.cli import main
+    from .test_site import need_leaflet
+
+    need_leaflet()
+    out = tmp_path / "site"
+    assert main(["-q", "site", "--out", str(out), str(DATA / "acled_2023.csv")]) == 0
+    assert pd.read_csv(out / "events.csv").empty
+    periods = pd.read_csv(out / "periods.csv")
+    header = (out / "index.html").read_text(encoding="utf-8")
+    assert f"Records from {periods['period_start'].min()} to {periods['period_end'].max()}" in header
+    assert (out / f"{periods['period'].iloc[-1]}.html").is_file()
+
+
 def test_unusable_counts_keep_the_row_and_are_flagged_by_line(geodata, tmp_path):
     """inf, negative and absurd fatality counts (found by the fuzz test) leave the
     count empty and are flagged with their line, in ACLED, UCDP and own notes."""

@@ -145,10 +145,7 @@ def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.Dat
     written += copy_leaflet(leaflet_dist, out)
     for name in ("sahelmap.js", "sahelmap.css"):
         put(f"assets/{name}", (STATIC / name).read_bytes())
-    dates = pd.concat([pd.to_datetime(t[c].astype(str), errors="coerce")
-                       for t in (events, claims, movements) if len(t)
-                       for c in ("date_start", "date_end")])
-    data_range = (str(dates.min().date()), str(dates.max().date()))
+    data_range = _data_range(events, claims, movements, periods)
     info = webmap.site_info(geodata.actors, periods, data_range,
                             [webmap.records_summary(events, claims, movements,
                                                     tables.get("datasets"))])
@@ -180,6 +177,19 @@ def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.Dat
     put("index.html", webmap.index_page(info, groups, start, _header(info),
                                         _body(info, out, sizes), tiles=tiles, fit=fit))
     return {"written": written, "sizes": sizes, "start": start}
+
+
+def _data_range(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFrame,
+                periods: pd.DataFrame) -> tuple[str, str]:
+    """First and last day of the published records; of the periods when none is published
+    (a build from licensed data alone publishes presence but not the events)."""
+    dates = [pd.to_datetime(t[c].astype(str), errors="coerce")
+             for t in (events, claims, movements) if len(t) for c in ("date_start", "date_end")]
+    dates = pd.concat(dates).dropna() if dates else pd.Series(dtype="datetime64[ns]")
+    if dates.empty:
+        dates = pd.to_datetime(pd.concat([periods["period_start"], periods["period_end"]])
+                               .astype(str))
+    return str(dates.min().date()), str(dates.max().date())
 
 
 def _start_period(presence: pd.DataFrame, periods: pd.DataFrame) -> str:

@@ -3,15 +3,31 @@ site can be rendered from them without recomputing the analysis."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from ._errors import InputError
 from .axes import AXIS_COLUMNS
 
 CSV_TABLES = ("events", "claims", "movements", "presence", "zones", "periods")
+
+
+def read_text_csv(path: Path) -> pd.DataFrame:
+    """A table written by sahelmap, every column as text (empty cells as ''): the frame
+    ``pd.read_csv(path, dtype=str, keep_default_na=False)`` gives, read by Arrow on
+    several threads (values may span lines: notes do)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        names = next(csv.reader(fh), [])
+    table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                           convert_options=pacsv.ConvertOptions(
+                               column_types={n: pa.string() for n in names},
+                               strings_can_be_null=False))
+    return table.to_pandas()
 
 
 def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
@@ -22,8 +38,7 @@ def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
         if not path.is_file():
             raise InputError(f"{path}: table not found; run 'sahelmap build --out {directory}' "
                              "first (make does)")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        out[name] = frame
+        out[name] = read_text_csv(path)
     for name in ("events", "claims"):
         for col in ("latitude", "longitude"):
             out[name][col] = pd.to_numeric(out[name][col], errors="coerce")
