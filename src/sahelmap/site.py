@@ -8,6 +8,7 @@ only what changed. The same inputs give byte-identical files.
 from __future__ import annotations
 
 import html
+import multiprocessing as mp
 import os
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from . import webmap
 from .geodata import Geodata
+from .pagedata import PeriodCutter
 from .units import unit_geometries
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -130,8 +132,11 @@ not drawn. The <a href="method.html">method</a> explains the rules and their lim
 
 def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataFrame,
                out: Path | str, *, leaflet_dist: Path, method_md: str, tiles: bool = False,
-               max_points: int = 2000, progress=None) -> dict:
-    """Write the site into ``out``; return the paths written and the page sizes."""
+               max_points: int = 2000, progress=None, workers: int | None = None) -> dict:
+    """Write the site into ``out``; return the paths written and the page sizes.
+
+    The period pages are written by ``workers`` processes (default: one per core, at most
+    4); each period's data is cut from tables prepared once (:class:`PeriodCutter`)."""
     out = Path(out)
     events, claims, movements = tables["events"], tables["claims"], tables["movements"]
     presence, axes, periods = tables["presence"], tables["axes"], tables["periods"]
@@ -159,19 +164,16 @@ def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.Dat
     put("assets/basemap.js", _js("setBasemap", webmap.basemap_data(
         geodata.countries, geodata.admin1, geodata.admin2, labels)))
     fit = [[9.0, -12.5], [22.0, 6.0]]
+    cutter = PeriodCutter(events, presence, axes, periods, zones=tables.get("zones"),
+                          max_points=max_points, countries=geodata.countries)
+    job = _PeriodJob(cutter, webmap.PeriodPages(info, groups, tiles=tiles, fit=fit), out)
     sizes: dict[str, int] = {}
-    for i, period in enumerate(periods.itertuples(index=False)):
-        row = pd.Series(period._asdict())
-        label = str(row["period"])
-        data = webmap.period_data(row, events, presence, axes, zones=tables.get("zones"),
-                                  max_points=max_points,
-                                  countries=geodata.countries)
-        put(f"data/{label}.js", _js("addPeriod", data))
-        page = webmap.period_page(label, info, groups, tiles=tiles, fit=fit)
-        put(f"{label}.html", page)
-        sizes[label] = len(page.encode()) + (out / "data" / f"{label}.js").stat().st_size
-        if progress and (i % 12 == 0 or i == len(periods) - 1):
-            say(f"pages: {i + 1}/{len(periods)}")
+    rows = [dict(p._asdict()) for p in periods.itertuples(index=False)]
+    for i, (label, changed, size) in enumerate(_each_period(job, rows, workers)):
+        written += changed
+        sizes[label] = size
+        if progress and (i % 12 == 0 or i == len(rows) - 1):
+            say(f"pages: {i + 1}/{len(rows)}")
     put("method.html", method_html(method_md))
     start = _start_period(presence, periods)
     put("index.html", webmap.index_page(info, groups, start, _header(info),
@@ -190,6 +192,46 @@ def _data_range(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFr
         dates = pd.to_datetime(pd.concat([periods["period_start"], periods["period_end"]])
                                .astype(str))
     return str(dates.min().date()), str(dates.max().date())
+
+
+class _PeriodJob:
+    """What every period needs: the prepared tables, the page template, the folder."""
+
+    def __init__(self, cutter: PeriodCutter, pages: webmap.PeriodPages, out: Path):
+        self.cutter, self.pages, self.out = cutter, pages, out
+
+    def __call__(self, row: dict) -> tuple[str, list[Path], int]:
+        label = str(row["period"])
+        changed = []
+        data = _js("addPeriod", self.cutter.data(row)).encode("utf-8")
+        page = self.pages(label).encode("utf-8")
+        for rel, content in ((f"data/{label}.js", data), (f"{label}.html", page)):
+            if write_if_changed(self.out / rel, content):
+                changed.append(self.out / rel)
+        return label, changed, len(page) + len(data)
+
+
+_JOB: _PeriodJob | None = None  # the job a forked worker inherits
+
+
+def _run_inherited(row: dict):
+    return _JOB(row)
+
+
+def _each_period(job: _PeriodJob, rows: list[dict], workers: int | None):
+    """``job(row)`` for every period, in order: in forked worker processes (which inherit
+    the prepared tables without copying them) where the platform forks and it pays."""
+    global _JOB
+    workers = min(os.cpu_count() or 1, 4) if workers is None else workers
+    if workers <= 1 or len(rows) < 8 or "fork" not in mp.get_all_start_methods():
+        yield from map(job, rows)
+        return
+    _JOB = job
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_run_inherited, rows, chunksize=2)
+    finally:
+        _JOB = None
 
 
 def _start_period(presence: pd.DataFrame, periods: pd.DataFrame) -> str:

@@ -17,16 +17,36 @@ from .axes import AXIS_COLUMNS
 CSV_TABLES = ("events", "claims", "movements", "presence", "zones", "periods")
 
 
-def read_text_csv(path: Path) -> pd.DataFrame:
-    """A table written by sahelmap, every column as text (empty cells as ''): the frame
-    ``pd.read_csv(path, dtype=str, keep_default_na=False)`` gives, read by Arrow on
-    several threads (values may span lines: notes do)."""
+NUMBERS = {"events": ("latitude", "longitude", "fatalities"), "claims": ("latitude", "longitude"),
+           "presence": ("activity", "score", "share", "area_present", "area_contested",
+                        "area_dominant", "area_control", "stability", "age_days", "n_events"),
+           "zones": ("stability",), "periods": ("days",)}
+
+
+def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table written by sahelmap, every column as text (empty cells as '') except
+    ``numbers``, read as floats (empty as NaN): the frame ``pd.read_csv(path, dtype=str,
+    keep_default_na=False)`` and ``pd.to_numeric(errors="coerce")`` give, read by Arrow on
+    several threads (values may span lines: notes do). A number column Arrow cannot
+    read is left to pandas."""
     with open(path, encoding="utf-8", newline="") as fh:
         names = next(csv.reader(fh), [])
-    table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                           convert_options=pacsv.ConvertOptions(
-                               column_types={n: pa.string() for n in names},
-                               strings_can_be_null=False))
+    types = {n: pa.float64() if n in numbers else pa.string() for n in names}
+    try:
+        table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                               convert_options=pacsv.ConvertOptions(
+                                   column_types=types, strings_can_be_null=False,
+                                   null_values=[""]))
+        if not table.num_rows and numbers:
+            raise pa.ArrowInvalid("no rows")  # pandas types empty columns its own way
+    except pa.ArrowInvalid:
+        if not numbers:
+            raise
+        frame = read_text_csv(path)
+        for col in numbers:
+            if col in frame:
+                frame[col] = pd.to_numeric(frame[col], errors="coerce")
+        return frame
     return table.to_pandas()
 
 
@@ -38,20 +58,12 @@ def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
         if not path.is_file():
             raise InputError(f"{path}: table not found; run 'sahelmap build --out {directory}' "
                              "first (make does)")
-        out[name] = read_text_csv(path)
-    for name in ("events", "claims"):
-        for col in ("latitude", "longitude"):
-            out[name][col] = pd.to_numeric(out[name][col], errors="coerce")
-    out["events"]["fatalities"] = pd.to_numeric(out["events"]["fatalities"], errors="coerce")
-    for col in ("activity", "score", "share", "area_present", "area_contested", "area_dominant",
-                "area_control", "stability"):
-        out["presence"][col] = pd.to_numeric(out["presence"][col], errors="coerce")
-    out["zones"]["stability"] = pd.to_numeric(out["zones"]["stability"], errors="coerce")
+        out[name] = read_text_csv(path, NUMBERS.get(name, ()))
     for col in ("age_days", "n_events"):
-        out["presence"][col] = pd.to_numeric(out["presence"][col]).astype("int64")
+        out["presence"][col] = out["presence"][col].astype("int64")
     out["presence"]["date_uncertain"] = out["presence"]["date_uncertain"] == "True"
     out["presence"]["evidence_events"] = out["presence"]["evidence_events"].fillna("")
-    out["periods"]["days"] = pd.to_numeric(out["periods"]["days"])
+    out["periods"]["days"] = out["periods"]["days"].astype("int64")
     axes = directory / "axes.geojson"
     if not axes.is_file():
         raise InputError(f"{axes}: table not found; run 'sahelmap build --out {directory}' first")

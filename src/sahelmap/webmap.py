@@ -16,14 +16,12 @@ import folium
 import numpy as np
 import pandas as pd
 import shapely
-import shapely.ops
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from .pagedata import _str
+
 ASSETS = "assets"
-EVENT_FIELDS = ["id", "lon", "lat", "date_start", "date_end", "date_precision", "place", "admin",
-                "geocode_method", "location_precision", "actor", "actor_raw", "opponent",
-                "event_type", "fatalities", "source", "confidence", "notes", "count"]
 CAPITALS = {"Bamako", "Ouagadougou", "Niamey", "Abuja", "Porto-Novo", "Lomé", "Accra",
             "Nouakchott", "Yamoussoukro"}
 ATTRIBUTION = ("Boundaries: Natural Earth (public domain) · Places: GeoNames (CC BY 4.0) · "
@@ -37,245 +35,7 @@ def safe_json(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _num(x, nd=5):
-    return None if x is None or (isinstance(x, float) and not np.isfinite(x)) else round(float(x), nd)
-
-
-def _str(series: pd.Series) -> pd.Series:
-    return series.astype(object).where(series.notna(), "").astype(str)
-
-
 # --- data -------------------------------------------------------------------------
-
-def event_points(events: pd.DataFrame) -> pd.DataFrame:
-    """The events a map can draw: located below country level."""
-    lat = pd.to_numeric(events["latitude"], errors="coerce")
-    lon = pd.to_numeric(events["longitude"], errors="coerce")
-    ok = lat.notna() & lon.notna() & ~events["location_precision"].isin(["country", ""])
-    return events[ok]
-
-
-def aggregate_events(ev: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, bool]:
-    """Merge events into grid cells per actor and type until at most ``max_points`` remain.
-
-    Cells start at 0.05 degrees and double. An aggregated point sits at the mean of its
-    events, sums their fatalities, keeps the coarsest precisions, and lists up to five ids.
-    """
-    if len(ev) <= max_points:
-        return ev.assign(count=1), False
-    size = 0.05
-    while True:
-        cell = (np.floor(ev["lon"] / size).astype("int64").astype(str) + ":"
-                + np.floor(ev["lat"] / size).astype("int64").astype(str))
-        keys = [cell, ev["actor"], ev["event_type"]]
-        n = pd.MultiIndex.from_arrays(keys).nunique()
-        if n <= max_points or size > 5:
-            break
-        size *= 2
-    ev = ev.assign(_cell=cell.to_numpy()).sort_values(["_cell", "actor", "event_type", "id"])
-    g = ev.groupby(["_cell", "actor", "event_type"], sort=True)
-    out = g.agg(lon=("lon", "mean"), lat=("lat", "mean"), date_start=("date_start", "min"),
-                date_end=("date_end", "max"), fatalities=("fatalities", "sum"),
-                count=("id", "size"), id=("id", lambda s: "|".join(list(s)[:5])),
-                confidence=("confidence", "min")).reset_index()
-    out["date_precision"] = "range"
-    out["location_precision"] = f"cell {size:g}°"
-    out["place"] = "several places"
-    out["admin"] = ""
-    out["geocode_method"] = "aggregated"
-    out["actor_raw"] = ""
-    out["opponent"] = ""
-    out["source"] = "several (see the events table)"
-    out["notes"] = ("first ids: " + out["id"]).where(out["count"] > 5, "")
-    out["lon"], out["lat"] = out["lon"].round(5), out["lat"].round(5)
-    return out.drop(columns=["_cell"]), True
-
-
-def _size_width(size: pd.Series) -> np.ndarray:
-    """Line width from a size as stated: numbers on a log scale, else words."""
-    text = _str(size).str.lower()
-    number = pd.to_numeric(text.str.extract(r"(\d[\d,]*)")[0].str.replace(",", ""), errors="coerce")
-    width = np.where(number.notna(), 2 + np.log10(number.fillna(1).clip(lower=1)) * 1.5, 3.0)
-    big = text.str.contains("hundred|huge|thousand|column|major|massive")
-    medium = text.str.contains("dozen|several|battalion")
-    width = np.where(number.isna() & big, 6.0, np.where(number.isna() & medium, 4.0, width))
-    return np.round(width, 1)
-
-
-def arrowheads(lines) -> list:
-    """A triangle at the end of each line (lon/lat), sized to the line, as coordinate lists."""
-    heads = []
-    for line in lines:
-        if line is None or shapely.is_empty(line):
-            heads.append(None)
-            continue
-        coords = np.asarray(line.coords)
-        (x0, y0), (x1, y1) = coords[-2], coords[-1]
-        k = np.cos(np.radians((y0 + y1) / 2))
-        dx, dy = (x1 - x0) * k, y1 - y0
-        length = float(np.hypot(dx, dy))
-        if length == 0:
-            heads.append(None)
-            continue
-        ux, uy = dx / length, dy / length
-        h = min(0.35, 0.3 * length)
-        bx, by = -ux * h, -uy * h
-        wx, wy = -uy * h * 0.45, ux * h * 0.45
-        pts = [(x1, y1), (x1 + (bx + wx) / k, y1 + by + wy), (x1 + (bx - wx) / k, y1 + by - wy)]
-        heads.append([[round(x, 5), round(y, 5)] for x, y in pts])
-    return heads
-
-
-def display_lines(axes: pd.DataFrame, countries=None) -> list:
-    """Lines as drawn: an end known only to a country starts (or stops) at the point of
-    that country's outline nearest the other end, not at the country's label point."""
-    out = []
-    shapes = {} if countries is None else dict(zip("country:" + countries["country"],
-                                                   countries.geometry.values))
-    for line, o, d in zip(axes.geometry.values, _str(axes.get("origin_place_id", pd.Series("", index=axes.index))),
-                          _str(axes.get("destination_place_id", pd.Series("", index=axes.index)))):
-        if line is None or shapely.is_empty(line):
-            out.append(None)
-            continue
-        coords = [tuple(c) for c in line.coords]
-        start, end = shapely.Point(coords[0]), shapely.Point(coords[-1])
-        if (o in shapes and shapes[o].contains(end)) or (d in shapes and shapes[d].contains(start)):
-            # "from somewhere in Burkina Faso" to a place in Burkina Faso: no line to draw
-            out.append(None)
-            continue
-        if o in shapes and d not in shapes:
-            p = shapely.ops.nearest_points(shapes[o].boundary, end)[0]
-            coords[0] = (p.x, p.y)
-        if d in shapes and o not in shapes:
-            p = shapely.ops.nearest_points(shapes[d].boundary, start)[0]
-            coords[-1] = (p.x, p.y)
-        out.append(shapely.LineString(coords))
-    return out
-
-
-PRESENCE_FIELDS = ["unit_id", "unit_level", "spatial", "group", "status", "label", "basis",
-                   "confidence", "age_days", "last_evidence", "date_uncertain", "area_present",
-                   "area_contested", "area_dominant", "area_control", "evidence_events",
-                   "evidence_claims"]
-
-
-EVIDENCE_SHOWN = 6  # ids per popup; presence.csv lists them all
-
-
-def columnar(rows: list[dict]) -> dict:
-    """Rows as one list per field (the page's script turns them back into rows): the
-    field names are written once, not once per row."""
-    keys = sorted({k for r in rows for k in r})
-    return {"columns": {k: [r.get(k) for r in rows] for k in keys}, "n": len(rows)}
-
-
-def _capped(ids) -> tuple[str, int]:
-    """The first ids of a '|'-joined list and how many there are in all."""
-    if ids is None or (isinstance(ids, float) and np.isnan(ids)) or ids == "":
-        return "", 0
-    parts = str(ids).split("|")
-    return "|".join(parts[:EVIDENCE_SHOWN]), len(parts)
-
-
-def presence_rows(pr: pd.DataFrame, label: str) -> list[dict]:
-    """A period's presence rows as the page draws them (status none left out). Popups
-    show the first :data:`EVIDENCE_SHOWN` evidence ids of a row and the count."""
-    pr = pr[pr["status"].astype(str) != "none"].sort_values(["unit_id", "group"])
-    rows = []
-    stability = pr["stability"] if "stability" in pr else pd.Series(np.nan, index=pr.index)
-    for r, st in zip(pr.itertuples(index=False), stability):
-        ev, n_ev = _capped(r.evidence_events)
-        cl, n_cl = _capped(r.evidence_claims)
-        d = {"unit_id": str(r.unit_id), "unit_level": str(r.unit_level),
-             "spatial": str(r.spatial), "group": str(r.group), "status": str(r.status),
-             "label": str(r.label), "basis": str(r.basis), "confidence": str(r.confidence),
-             "score": _num(r.score, 3), "share": _num(r.share, 3),
-             "age_days": int(r.age_days), "last_evidence": "" if pd.isna(r.last_evidence)
-             else str(r.last_evidence), "date_uncertain": bool(r.date_uncertain),
-             "evidence_events": ev, "n_evidence_events": n_ev,
-             "evidence_claims": cl, "n_evidence_claims": n_cl, "stability": _num(st, 3)}
-        if r.unit_level != "cell":
-            for k in ("present", "contested", "dominant", "control"):
-                d[f"area_{k}"] = _num(getattr(r, f"area_{k}"), 4)
-        rows.append(d)
-    return rows
-
-
-def zone_rows(zr: pd.DataFrame) -> list[dict]:
-    """A period's verdicts (zones of control) as the page draws them."""
-    zr = zr[zr["zone"].astype(str) != "none"].sort_values("unit_id")
-    stability = zr["stability"] if "stability" in zr else pd.Series(np.nan, index=zr.index)
-    return [{"unit_id": str(r.unit_id), "zone": str(r.zone), "holder": _s(r.holder),
-             "holder_status": _s(r.holder_status), "basis": _s(r.basis),
-             "contenders": _s(r.contenders), "stability": _num(st, 3)}
-            for r, st in zip(zr.itertuples(index=False), stability)]
-
-
-def _s(value) -> str:
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-
-
-def period_data(period: pd.Series, events: pd.DataFrame, presence: pd.DataFrame,
-                axes: pd.DataFrame, *, zones: pd.DataFrame | None = None,
-                max_points: int = 2000, countries=None) -> dict:
-    """Everything a page draws for one period, as plain JSON-ready values."""
-    label = str(period["period"])
-    start, end = str(period["period_start"]), str(period["period_end"])
-    ev = events[(events["date_start"].astype(str) <= end) & (events["date_end"].astype(str) >= start)]
-    n_all = len(ev)
-    drawn = event_points(ev)
-    unmapped = n_all - len(drawn)
-    fat = pd.to_numeric(drawn["fatalities"], errors="coerce")
-    place = _str(drawn["place_name"])
-    matched = _str(drawn.get("matched_name", pd.Series("", index=drawn.index)))
-    place = place.where((matched == "") | (matched == place), place + " (" + matched + ")")
-    admin = _str(drawn["admin2_name"]) + ", " + _str(drawn["admin1_name"])
-    admin = admin.str.strip(", ").str.replace(r"^, |, $", "", regex=True)
-    pts = pd.DataFrame({
-        "id": _str(drawn["event_id"]), "lon": pd.to_numeric(drawn["longitude"]).round(5),
-        "lat": pd.to_numeric(drawn["latitude"]).round(5),
-        "date_start": _str(drawn["date_start"]), "date_end": _str(drawn["date_end"]),
-        "date_precision": _str(drawn["date_precision"]), "place": place, "admin": admin,
-        "geocode_method": _str(drawn["geocode_method"]),
-        "location_precision": _str(drawn["location_precision"]),
-        "actor": _str(drawn["actor"]), "actor_raw": _str(drawn["actor_raw"]),
-        "opponent": _str(drawn["opponent"]), "event_type": _str(drawn["event_type"]),
-        "fatalities": fat, "source": _str(drawn["source"]),
-        "confidence": _str(drawn["confidence"]), "notes": _str(drawn["notes"]),
-    }).sort_values("id")
-    pts, aggregated = aggregate_events(pts, max_points)
-    records = []
-    for r in pts[EVENT_FIELDS].itertuples(index=False):
-        d = r._asdict()
-        d["fatalities"] = None if pd.isna(d["fatalities"]) else int(d["fatalities"])
-        d["lon"], d["lat"], d["count"] = float(d["lon"]), float(d["lat"]), int(d["count"])
-        records.append(d)
-
-    pres = presence_rows(presence[presence["period"].astype(str) == label], label)
-    zone_list = [] if zones is None else zone_rows(zones[zones["period"].astype(str) == label])
-
-    ax = axes[axes["period"].astype(str) == label].sort_values(["kind", "axis_id"])
-    lines = display_lines(ax, countries)
-    heads = arrowheads(lines)
-    widths = np.where(ax["kind"] == "inferred",
-                      2 + np.minimum(pd.to_numeric(ax["strength"], errors="coerce").fillna(0), 4),
-                      _size_width(ax["size"]))
-    axl = []
-    for (r, drawn, head, width) in zip(ax.itertuples(index=False), lines, heads, widths):
-        line = None if drawn is None else [[round(x, 5), round(y, 5)] for x, y in drawn.coords]
-        axl.append({"id": str(r.axis_id), "kind": str(r.kind), "group": str(r.group),
-                    "period": label, "weight": _num(r.weight, 3),
-                    "origin": str(r.origin_name), "origin_precision": str(r.origin_precision or ""),
-                    "destination": str(r.destination_name),
-                    "destination_precision": str(r.destination_precision or ""),
-                    "size": "" if pd.isna(r.size) else str(r.size),
-                    "strength": _num(r.strength, 3) or 0.0, "confidence": str(r.confidence),
-                    "method": str(r.method), "evidence": str(r.evidence),
-                    "line": line, "head": head, "width": float(round(width, 1))})
-    return {"period": label, "start": start, "end": end, "events": records,
-            "n_events": n_all, "aggregated": aggregated, "unmapped": unmapped,
-            "presence": columnar(pres), "zones": columnar(zone_list), "axes": axl}
-
 
 DATASET_CREDITS = {
     "acled": "ACLED, acleddata.com (derived layers; raw rows not redistributed)",
@@ -520,6 +280,26 @@ def period_page(label: str, info: dict, groups: list[str], *, tiles: bool = Fals
     Show(label, groups).add_to(m)
     m.get_root().title = f"sahelmap {label}"
     return _finish(m, fit)
+
+
+PLAIN_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+LABEL_SLOT = "SAHELMAPPERIODLABEL"
+
+
+class PeriodPages:
+    """``period_page`` for many periods: the page is rendered once with a placeholder
+    label, which every plain label (letters, digits, '-', '_', '.') then replaces; any
+    other label, which some context would have to escape, is rendered in full."""
+
+    def __init__(self, info: dict, groups: list[str], *, tiles: bool = False, fit=None):
+        self.args = (info, groups)
+        self.kwargs = {"tiles": tiles, "fit": fit}
+        self.page = period_page(LABEL_SLOT, info, groups, tiles=tiles, fit=fit)
+
+    def __call__(self, label: str) -> str:
+        if PLAIN_LABEL.fullmatch(label) and LABEL_SLOT not in label:
+            return self.page.replace(LABEL_SLOT, label)
+        return period_page(label, *self.args, **self.kwargs)
 
 
 def index_page(info: dict, groups: list[str], start: str, header_html: str, body_html: str, *,

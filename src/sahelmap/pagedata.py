@@ -1,0 +1,440 @@
+"""The data each period page draws: prepared once for every period, cut per period.
+
+Each table becomes JSON-ready columns in page order once (text, rounded numbers,
+capped evidence lists), with the rows of each period found by one sort; a page's
+data is then a slice of those columns. Pure: ``site.py`` writes what this returns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+import shapely.ops
+
+EVENT_FIELDS = ["id", "lon", "lat", "date_start", "date_end", "date_precision", "place", "admin",
+                "geocode_method", "location_precision", "actor", "actor_raw", "opponent",
+                "event_type", "fatalities", "source", "confidence", "notes", "count"]
+EVIDENCE_SHOWN = 6  # ids per popup; presence.csv lists them all
+AREAS = ("present", "contested", "dominant", "control")
+
+
+def _num(x, nd=5):
+    return None if x is None or (isinstance(x, float) and not np.isfinite(x)) else round(float(x), nd)
+
+
+def _str(series: pd.Series) -> pd.Series:
+    """Values as text, missing ones empty."""
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object \
+            and not series.hasnans:
+        return series  # text already, with nothing missing
+    return series.astype(object).where(series.notna(), "").astype(str)
+
+
+def _s(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def rounded(values, nd: int) -> np.ndarray:
+    """``_num(x, nd)`` of every value as an object array (None where not finite), Python's
+    own rounding applied once per distinct value."""
+    x = pd.Series(values)
+    if not pd.api.types.is_float_dtype(x.dtype):
+        x = pd.to_numeric(x, errors="coerce")
+    x = x.to_numpy(dtype="float64", na_value=np.nan)
+    out = np.full(len(x), None, dtype=object)
+    ok = np.isfinite(x)
+    if ok.any():
+        uniq, back = np.unique(x[ok], return_inverse=True)
+        out[ok] = np.array([round(v, nd) for v in uniq.tolist()], dtype=object)[back.ravel()]
+    return out
+
+
+def text(values) -> np.ndarray:
+    """Values as text, missing ones empty (``_s`` of each), as an object array."""
+    return _str(pd.Series(values)).to_numpy(dtype=object)
+
+
+def drawable(events: pd.DataFrame) -> np.ndarray:
+    """Which events a map can draw: those located below country level."""
+    lat = pd.to_numeric(events["latitude"], errors="coerce")
+    lon = pd.to_numeric(events["longitude"], errors="coerce")
+    ok = lat.notna() & lon.notna() & ~events["location_precision"].isin(["country", ""])
+    return ok.to_numpy(dtype=bool)
+
+
+def event_points(events: pd.DataFrame) -> pd.DataFrame:
+    """The events a map can draw: located below country level."""
+    return events[drawable(events)]
+
+
+def aggregate_events(ev: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, bool]:
+    """Merge events into grid cells per actor and type until at most ``max_points`` remain.
+
+    Cells start at 0.05 degrees and double. An aggregated point sits at the mean of its
+    events, sums their fatalities, keeps the coarsest precisions, and lists up to five ids.
+    """
+    if len(ev) <= max_points:
+        return ev.assign(count=1), False
+    lon, lat = ev["lon"].to_numpy(dtype="float64"), ev["lat"].to_numpy(dtype="float64")
+    who = pd.factorize(ev["actor"])[0].astype("int64")
+    what = pd.factorize(ev["event_type"])[0].astype("int64")
+    size = 0.05
+    while True:  # count the (cell, actor, type) groups as integers
+        cx, cy = np.floor(lon / size).astype("int64"), np.floor(lat / size).astype("int64")
+        cell = (cx - cx.min()) * (cy.max() - cy.min() + 1) + (cy - cy.min())
+        n = len(np.unique((cell * (who.max() + 1) + who) * (what.max() + 1) + what))
+        if n <= max_points or size > 5:
+            break
+        size *= 2
+    cell = np.char.add(np.char.add(cx.astype(str), ":"), cy.astype(str)).astype(object)
+    ev = ev.assign(_cell=cell).sort_values(["_cell", "actor", "event_type", "id"])
+    g = ev.groupby(["_cell", "actor", "event_type"], sort=True)
+    out = g.agg(lon=("lon", "mean"), lat=("lat", "mean"), fatalities=("fatalities", "sum"),
+                count=("id", "size")).reset_index()
+    group = g.ngroup().to_numpy()  # rows are sorted by group: each group is one run
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(group)]
+    out["date_start"] = _run_extreme(ev["date_start"], starts, np.minimum)
+    out["date_end"] = _run_extreme(ev["date_end"], starts, np.maximum)
+    out["confidence"] = _run_extreme(ev["confidence"], starts, np.minimum)
+    ids = ev["id"].to_numpy(dtype=object)
+    out["id"] = ["|".join(ids[a:min(a + 5, b)]) for a, b in zip(starts.tolist(), ends.tolist())]
+    out["date_precision"] = "range"
+    out["location_precision"] = f"cell {size:g}°"
+    out["place"] = "several places"
+    out["admin"] = ""
+    out["geocode_method"] = "aggregated"
+    out["actor_raw"] = ""
+    out["opponent"] = ""
+    out["source"] = "several (see the events table)"
+    out["notes"] = ("first ids: " + out["id"]).where(out["count"] > 5, "")
+    out["lon"], out["lat"] = out["lon"].round(5), out["lat"].round(5)
+    return out.drop(columns=["_cell"]), True
+
+
+def _run_extreme(values: pd.Series, starts: np.ndarray, pick) -> np.ndarray:
+    """The least (``np.minimum``) or greatest (``np.maximum``) text of each run of rows."""
+    codes, uniq = pd.factorize(values, sort=True)  # codes follow the order of the texts
+    return np.asarray(uniq, dtype=object)[pick.reduceat(codes, starts)]
+
+
+def _size_width(size: pd.Series) -> np.ndarray:
+    """Line width from a size as stated: numbers on a log scale, else words."""
+    text = _str(size).str.lower()
+    number = pd.to_numeric(text.str.extract(r"(\d[\d,]*)")[0].str.replace(",", ""), errors="coerce")
+    width = np.where(number.notna(), 2 + np.log10(number.fillna(1).clip(lower=1)) * 1.5, 3.0)
+    big = text.str.contains("hundred|huge|thousand|column|major|massive")
+    medium = text.str.contains("dozen|several|battalion")
+    width = np.where(number.isna() & big, 6.0, np.where(number.isna() & medium, 4.0, width))
+    return np.round(width, 1)
+
+
+def arrowheads(lines) -> list:
+    """A triangle at the end of each line (lon/lat), sized to the line, as coordinate lists."""
+    heads = []
+    for line in lines:
+        if line is None or shapely.is_empty(line):
+            heads.append(None)
+            continue
+        coords = np.asarray(line.coords)
+        (x0, y0), (x1, y1) = coords[-2], coords[-1]
+        k = np.cos(np.radians((y0 + y1) / 2))
+        dx, dy = (x1 - x0) * k, y1 - y0
+        length = float(np.hypot(dx, dy))
+        if length == 0:
+            heads.append(None)
+            continue
+        ux, uy = dx / length, dy / length
+        h = min(0.35, 0.3 * length)
+        bx, by = -ux * h, -uy * h
+        wx, wy = -uy * h * 0.45, ux * h * 0.45
+        pts = [(x1, y1), (x1 + (bx + wx) / k, y1 + by + wy), (x1 + (bx - wx) / k, y1 + by - wy)]
+        heads.append([[round(x, 5), round(y, 5)] for x, y in pts])
+    return heads
+
+
+def display_lines(axes: pd.DataFrame, countries=None) -> list:
+    """Lines as drawn: an end known only to a country starts (or stops) at the point of
+    that country's outline nearest the other end, not at the country's label point."""
+    out = []
+    shapes = {} if countries is None else dict(zip("country:" + countries["country"],
+                                                   countries.geometry.values))
+    for line, o, d in zip(axes.geometry.values, _str(axes.get("origin_place_id", pd.Series("", index=axes.index))),
+                          _str(axes.get("destination_place_id", pd.Series("", index=axes.index)))):
+        if line is None or shapely.is_empty(line):
+            out.append(None)
+            continue
+        coords = [tuple(c) for c in line.coords]
+        start, end = shapely.Point(coords[0]), shapely.Point(coords[-1])
+        if (o in shapes and shapes[o].contains(end)) or (d in shapes and shapes[d].contains(start)):
+            # "from somewhere in Burkina Faso" to a place in Burkina Faso: no line to draw
+            out.append(None)
+            continue
+        if o in shapes and d not in shapes:
+            p = shapely.ops.nearest_points(shapes[o].boundary, end)[0]
+            coords[0] = (p.x, p.y)
+        if d in shapes and o not in shapes:
+            p = shapely.ops.nearest_points(shapes[d].boundary, start)[0]
+            coords[-1] = (p.x, p.y)
+        out.append(shapely.LineString(coords))
+    return out
+
+
+def columnar(rows: list[dict]) -> dict:
+    """Rows as one list per field (the page's script turns them back into rows): the
+    field names are written once, not once per row."""
+    keys = sorted({k for r in rows for k in r})
+    return {"columns": {k: [r.get(k) for r in rows] for k in keys}, "n": len(rows)}
+
+
+def _capped(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The first :data:`EVIDENCE_SHOWN` ids of each '|'-joined list, and how many it holds."""
+    arr = _arrow_text(ids)
+    head = pc.struct_field(pc.extract_regex(arr, r"^(?P<h>(?:[^|]*\|){0,%d}[^|]*)"
+                                            % (EVIDENCE_SHOWN - 1)), [0])
+    count = pc.add(pc.count_substring(arr, "|"), 1)
+    count = pc.if_else(pc.equal(arr, ""), 0, count)
+    return head.cast(pa.large_string()), count.to_numpy(zero_copy_only=False).astype("int64")
+
+
+class _Lazy:
+    """A column kept compact (Arrow text, or floats to round to ``nd`` places) until a
+    period's slice of it becomes Python values (in the worker that writes the page)."""
+
+    def __init__(self, values, nd: int | None = None):
+        self.values, self.nd = values, nd
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, s: slice) -> "_Lazy":
+        if isinstance(self.values, pa.Array):
+            return _Lazy(self.values.slice(s.start, s.stop - s.start), self.nd)
+        return _Lazy(self.values[s], self.nd)
+
+    def tolist(self) -> list:
+        if self.nd is not None:
+            return rounded(self.values, self.nd).tolist()
+        if isinstance(self.values, pa.Array):
+            return self.values.to_pylist()
+        return self.values.tolist()
+
+
+def _arrow_text(values) -> pa.Array:
+    """Text (missing as '') as one Arrow array."""
+    s = pd.Series(values)
+    if not pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
+        s = _str(s).astype(object)
+    arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return pc.fill_null(arr, "") if arr.null_count else arr
+
+
+def _floats(values) -> np.ndarray:
+    x = pd.Series(values)
+    if not pd.api.types.is_float_dtype(x.dtype):
+        x = pd.to_numeric(x, errors="coerce")
+    return x.to_numpy(dtype="float64", na_value=np.nan)
+
+
+class _Slices:
+    """Rows of a table grouped by period: ``cols`` in page order, ``at[label]`` a slice."""
+
+    def __init__(self, period: np.ndarray, cols: dict):
+        self.cols = cols
+        labels, starts = np.unique(period, return_index=True) if len(period) else ([], [])
+        ends = list(starts[1:]) + [len(period)]
+        self.at = {str(k): slice(int(a), int(b)) for k, a, b in zip(labels, starts, ends)}
+
+    def rows(self, label: str) -> dict:
+        s = self.at.get(label, slice(0, 0))
+        return {k: v[s] for k, v in self.cols.items()}
+
+
+def _presence_slices(presence: pd.DataFrame) -> _Slices:
+    """Presence rows above 'none', ordered by period, unit and group, as page columns."""
+    keep = ["period", "unit_id", "group", "unit_level", "spatial", "status", "label", "basis",
+            "confidence", "score", "share", "age_days", "last_evidence", "date_uncertain",
+            "evidence_events", "evidence_claims", *(f"area_{k}" for k in AREAS)]
+    keep += ["stability"] if "stability" in presence else []
+    pr = presence[keep][(presence["status"].astype(str) != "none").to_numpy()]
+    pr = pr.assign(_p=_str(pr["period"]), _u=_str(pr["unit_id"]), _g=_str(pr["group"]))
+    pr = pr.sort_values(["_p", "_u", "_g"], kind="stable")
+    ev, n_ev = _capped(pr["evidence_events"])
+    cl, n_cl = _capped(pr["evidence_claims"])
+    stability = pr["stability"] if "stability" in pr else pd.Series(np.nan, index=pr.index)
+    cols = {"unit_id": _Lazy(_arrow_text(pr["_u"])), "group": _Lazy(_arrow_text(pr["_g"])),
+            "score": _Lazy(_floats(pr["score"]), 3), "share": _Lazy(_floats(pr["share"]), 3),
+            "age_days": _Lazy(pr["age_days"].to_numpy(dtype="int64")),
+            "last_evidence": _Lazy(_arrow_text(pr["last_evidence"])),
+            "date_uncertain": _Lazy(pr["date_uncertain"].to_numpy(dtype=bool)),
+            "evidence_events": _Lazy(ev), "n_evidence_events": _Lazy(n_ev),
+            "evidence_claims": _Lazy(cl), "n_evidence_claims": _Lazy(n_cl),
+            "stability": _Lazy(_floats(stability), 3)}
+    for k in ("unit_level", "spatial", "status", "label", "basis", "confidence"):
+        cols[k] = _Lazy(_arrow_text(pr[k].astype(str)))
+    cell = (pr["unit_level"].astype(str) == "cell").to_numpy()
+    for k in AREAS:  # shown for admin units only; a cell's row has no such field
+        area = _floats(pr[f"area_{k}"]).copy()
+        area[cell] = np.nan
+        cols[f"area_{k}"] = _Lazy(area, 4)
+    cols["_cell"] = cell
+    return _Slices(pr["_p"].to_numpy(dtype=object), cols)
+
+
+def _presence_columns(part: dict[str, np.ndarray]) -> dict:
+    """A period's presence rows as the page's columns: the area fields only when some row
+    is an admin unit (as the rows made one by one had them)."""
+    keys = [k for k in part if k != "_cell"]
+    if part["_cell"].all():
+        keys = [k for k in keys if not k.startswith("area_")]
+    return _columns(part, keys)
+
+
+def _columns(part: dict[str, np.ndarray], keys: list[str]) -> dict:
+    n = len(part[keys[0]]) if keys else 0
+    if not n:
+        return {"columns": {}, "n": 0}
+    return {"columns": {k: part[k].tolist() for k in sorted(keys)}, "n": n}
+
+
+def _zone_slices(zones: pd.DataFrame | None) -> _Slices:
+    if zones is None:
+        return _Slices(np.array([], dtype=object), {})
+    zr = zones[zones["zone"].astype(str) != "none"]
+    zr = zr.assign(_p=_str(zr["period"]), _u=_str(zr["unit_id"]))
+    zr = zr.sort_values(["_p", "_u"], kind="stable")
+    stability = zr["stability"] if "stability" in zr else pd.Series(np.nan, index=zr.index)
+    cols = {"unit_id": _Lazy(_arrow_text(zr["_u"])),
+            "zone": _Lazy(_arrow_text(zr["zone"].astype(str))),
+            "stability": _Lazy(_floats(stability), 3)}
+    for k in ("holder", "holder_status", "basis", "contenders"):
+        cols[k] = _Lazy(_arrow_text(zr[k]))
+    return _Slices(zr["_p"].to_numpy(dtype=object), cols)
+
+
+def _event_points_table(events: pd.DataFrame) -> pd.DataFrame:
+    """Every drawable event as the page shows it (before aggregation), in id order."""
+    drawn = event_points(events)
+    place = _str(drawn["place_name"])
+    matched = _str(drawn.get("matched_name", pd.Series("", index=drawn.index)))
+    place = place.where((matched == "") | (matched == place), place + " (" + matched + ")")
+    admin = _str(drawn["admin2_name"]) + ", " + _str(drawn["admin1_name"])
+    admin = admin.str.strip(", ").str.replace(r"^, |, $", "", regex=True)
+    pts = pd.DataFrame({
+        "id": _str(drawn["event_id"]), "lon": pd.to_numeric(drawn["longitude"]).round(5),
+        "lat": pd.to_numeric(drawn["latitude"]).round(5),
+        "date_start": _str(drawn["date_start"]), "date_end": _str(drawn["date_end"]),
+        "date_precision": _str(drawn["date_precision"]), "place": place, "admin": admin,
+        "geocode_method": _str(drawn["geocode_method"]),
+        "location_precision": _str(drawn["location_precision"]),
+        "actor": _str(drawn["actor"]), "actor_raw": _str(drawn["actor_raw"]),
+        "opponent": _str(drawn["opponent"]), "event_type": _str(drawn["event_type"]),
+        "fatalities": pd.to_numeric(drawn["fatalities"], errors="coerce"),
+        "source": _str(drawn["source"]),
+        "confidence": _str(drawn["confidence"]), "notes": _str(drawn["notes"]),
+    })
+    return pts.sort_values("id", kind="stable")
+
+
+def _event_records(pts: pd.DataFrame) -> list[dict]:
+    """The page's event records, built column by column."""
+    cols = {k: pts[k].tolist() for k in EVENT_FIELDS
+            if k not in ("fatalities", "lon", "lat", "count")}
+    fat = pts["fatalities"].to_numpy(dtype="float64", na_value=np.nan)
+    cols["fatalities"] = [None if np.isnan(f) else int(f) for f in fat.tolist()]
+    for k in ("lon", "lat"):
+        cols[k] = pts[k].to_numpy(dtype="float64").tolist()
+    cols["count"] = pts["count"].to_numpy(dtype="int64").tolist()
+    return [dict(zip(EVENT_FIELDS, values)) for values in zip(*(cols[k] for k in EVENT_FIELDS))]
+
+
+class _DateRanks:
+    """Dates (as the tables hold them, text) replaced by their rank among all the texts
+    compared, so that 'a <= b' between texts is one integer comparison."""
+
+    def __init__(self, *columns):
+        found = pd.unique(np.concatenate([np.asarray(c, dtype=object) for c in columns]))
+        self.order = np.sort(found.astype(object))
+
+    def __call__(self, values) -> np.ndarray:
+        codes, uniq = pd.factorize(np.asarray(values, dtype=object))
+        return np.searchsorted(self.order, np.asarray(uniq, dtype=object))[codes]
+
+
+class PeriodCutter:
+    """Everything the period pages draw, prepared once; :meth:`data` cuts one period.
+
+    ``data(period)`` equals what the pages have always drawn: the events overlapping the
+    period (aggregated above ``max_points``), the presence rows above 'none' by unit and
+    group, the zones, and the axes of the period with their drawn lines.
+    """
+
+    def __init__(self, events: pd.DataFrame, presence: pd.DataFrame, axes: pd.DataFrame,
+                 periods: pd.DataFrame, *, zones: pd.DataFrame | None = None,
+                 max_points: int = 2000, countries=None):
+        self.max_points, self.countries = max_points, countries
+        bounds = [_str(periods["period_start"]), _str(periods["period_end"])]
+        ds, de = _str(events["date_start"]), _str(events["date_end"])
+        self.rank = _DateRanks(ds, de, *bounds)
+        self.ev_start, self.ev_end = self.rank(ds), self.rank(de)  # events' days as ranks
+        shown = drawable(events)
+        self.pts = _event_points_table(events)
+        self.pts_start, self.pts_end = self.rank(self.pts["date_start"]), self.rank(self.pts["date_end"])
+        self.undrawn_start, self.undrawn_end = self.ev_start[~shown], self.ev_end[~shown]
+        self.presence = _presence_slices(presence)
+        self.zones = _zone_slices(zones)
+        self.axes = axes.assign(_p=_str(axes["period"])).sort_values(
+            ["_p", "kind", "axis_id"], kind="stable")
+        text_cols = [c for c in self.axes.columns if c != self.axes.geometry.name
+                     and pd.api.types.is_string_dtype(self.axes[c].dtype)]
+        self.axes = self.axes.astype({c: object for c in text_cols})
+        self.axes_at = _Slices(self.axes["_p"].to_numpy(dtype=object), {}).at
+
+    def events(self, start: str, end: str) -> tuple[list[dict], int, bool, int]:
+        """The period's event records, how many events overlap it, whether they were
+        aggregated, and how many are not drawn (located to a country only)."""
+        lo, hi = self.rank([start])[0], self.rank([end])[0]
+        inside = (self.pts_start <= hi) & (self.pts_end >= lo)
+        unmapped = int(((self.undrawn_start <= hi) & (self.undrawn_end >= lo)).sum())
+        pts = self.pts[inside]
+        n_all = len(pts) + unmapped
+        pts, aggregated = aggregate_events(pts, self.max_points)
+        return _event_records(pts), n_all, aggregated, unmapped
+
+    def axes_list(self, label: str) -> list[dict]:
+        ax = self.axes.iloc[self.axes_at.get(label, slice(0, 0))].drop(columns="_p")
+        lines = display_lines(ax, self.countries)
+        heads = arrowheads(lines)
+        widths = np.where(ax["kind"] == "inferred",
+                          2 + np.minimum(pd.to_numeric(ax["strength"], errors="coerce").fillna(0), 4),
+                          _size_width(ax["size"]))
+        out = []
+        for (r, drawn, head, width) in zip(ax.itertuples(index=False), lines, heads, widths):
+            line = None if drawn is None else [[round(x, 5), round(y, 5)] for x, y in drawn.coords]
+            out.append({"id": str(r.axis_id), "kind": str(r.kind), "group": str(r.group),
+                        "period": label, "weight": _num(r.weight, 3),
+                        "origin": str(r.origin_name),
+                        "origin_precision": str(r.origin_precision or ""),
+                        "destination": str(r.destination_name),
+                        "destination_precision": str(r.destination_precision or ""),
+                        "size": "" if pd.isna(r.size) else str(r.size),
+                        "strength": _num(r.strength, 3) or 0.0, "confidence": str(r.confidence),
+                        "method": str(r.method), "evidence": str(r.evidence),
+                        "line": line, "head": head, "width": float(round(width, 1))})
+        return out
+
+    def data(self, period) -> dict:
+        """Everything a page draws for one period, as plain JSON-ready values."""
+        label = str(period["period"])
+        start, end = str(period["period_start"]), str(period["period_end"])
+        records, n_all, aggregated, unmapped = self.events(start, end)
+        zones = self.zones.rows(label)
+        return {"period": label, "start": start, "end": end, "events": records,
+                "n_events": n_all, "aggregated": aggregated, "unmapped": unmapped,
+                "presence": _presence_columns(self.presence.rows(label)),
+                "zones": _columns(zones, list(zones)), "axes": self.axes_list(label)}

@@ -1,0 +1,85 @@
+"""Page data prepared once and cut per period: the same values as made period by period."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sahelmap import webmap
+from sahelmap.pagedata import aggregate_events, rounded, _capped
+
+
+def reference_aggregate(ev: pd.DataFrame, max_points: int) -> pd.DataFrame:
+    """Aggregation as the pages made it before it was vectorised (groupby with a Python
+    join per group): the reference the fast one must match."""
+    size = 0.05
+    while True:
+        cell = (np.floor(ev["lon"] / size).astype("int64").astype(str) + ":"
+                + np.floor(ev["lat"] / size).astype("int64").astype(str))
+        n = pd.MultiIndex.from_arrays([cell, ev["actor"], ev["event_type"]]).nunique()
+        if n <= max_points or size > 5:
+            break
+        size *= 2
+    ev = ev.assign(_cell=cell.to_numpy()).sort_values(["_cell", "actor", "event_type", "id"])
+    g = ev.groupby(["_cell", "actor", "event_type"], sort=True)
+    out = g.agg(lon=("lon", "mean"), lat=("lat", "mean"), date_start=("date_start", "min"),
+                date_end=("date_end", "max"), fatalities=("fatalities", "sum"),
+                count=("id", "size"), id=("id", lambda s: "|".join(list(s)[:5])),
+                confidence=("confidence", "min")).reset_index()
+    out["lon"], out["lat"] = out["lon"].round(5), out["lat"].round(5)
+    return out.drop(columns=["_cell"])
+
+
+def events(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    day = np.datetime64("2024-01-01") + rng.integers(0, 60, n).astype("timedelta64[D]")
+    return pd.DataFrame({
+        "id": [f"e{k:05d}" for k in rng.permutation(n)],
+        "lon": rng.uniform(-6, 3, n).round(5), "lat": rng.uniform(10, 16, n).round(5),
+        "date_start": day.astype(str), "date_end": (day + rng.integers(0, 9, n)).astype(str),
+        "actor": rng.choice(["jnim", "isgs", "fama", ""], n),
+        "event_type": rng.choice(["attack", "battle", "movement"], n),
+        "fatalities": np.where(rng.random(n) < 0.2, np.nan, rng.poisson(3, n)),
+        "confidence": rng.choice(["claimed", "reported", "corroborated"], n),
+    })
+
+
+def test_aggregation_matches_the_reference_to_the_bit():
+    for seed, n, cap in ((1, 3000, 500), (2, 5000, 40), (3, 800, 799), (4, 2500, 2)):
+        ev = events(n, seed)
+        fast, aggregated = aggregate_events(ev, cap)
+        assert aggregated
+        ref = reference_aggregate(ev, cap)
+        cols = list(ref.columns)
+        pd.testing.assert_frame_equal(fast[cols].reset_index(drop=True), ref, check_dtype=False,
+                                      check_exact=True)
+        assert fast["count"].sum() == n  # nothing lost
+        assert (fast["notes"] != "").tolist() == (fast["count"] > 5).tolist()
+
+
+def test_rounding_is_pythons_own():
+    x = np.array([0.285, 1.0005, 2.675, -0.0004999, np.nan, np.inf, 12.5, 0.1 + 0.2])
+    assert rounded(x, 3).tolist() == [None if not np.isfinite(v) else round(float(v), 3)
+                                      for v in x]
+
+
+def test_evidence_lists_capped_as_before():
+    ids = pd.Series(["", "a", "a|b", "a||b", "1|2|3|4|5|6|7|8", "1|2|3|4|5||7", "x|"], dtype="str")
+    head, count = _capped(ids)
+
+    def old(value):
+        if value == "":
+            return "", 0
+        parts = value.split("|")
+        return "|".join(parts[:6]), len(parts)
+
+    assert list(zip(head.to_pylist(), count.tolist())) == [old(v) for v in ids]
+
+
+def test_a_page_rendered_once_serves_every_plain_label():
+    info = {"actors": {"jnim": {"name": "JNIM <b>", "colour": "#000", "kind": "jihadist"}},
+            "periods": [], "range": ["2024-01-01", "2024-12-31"], "sources": ["s & t"]}
+    pages = webmap.PeriodPages(info, ["jnim"], fit=[[9.0, -12.5], [22.0, 6.0]])
+    for label in ("2024-05", "2024-W07", "window_1.b", "dry season", "<b>x</b>", "a\"b"):
+        assert pages(label) == webmap.period_page(label, info, ["jnim"],
+                                                  fit=[[9.0, -12.5], [22.0, 6.0]])
