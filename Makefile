@@ -85,7 +85,8 @@ geodata: $(STAMP)
 
 # Benchmark (not a test): timings and peak RSS for 100k and 1M synthetic events.
 bench: bench/results.md
-bench/results.md: $(STAMP) $(STAGE_SRC) bench/run.py bench/synthetic.py $(GEODATA)
+bench/results.md: $(STAMP) $(STAGE_SRC) $(SITE_SRC) $(GPKG_SRC) bench/run.py bench/synthetic.py \
+                  $(GEODATA)
 	$(BIN)/python bench/run.py 100000 1000000
 
 clean:

@@ -1,4 +1,4 @@
-"""Benchmark of the analysis stages (``make bench``): not a test.
+"""Benchmark of the analysis stages and of the user's path (``make bench``): not a test.
 
 For each N, a fresh process generates N synthetic events (bench/synthetic.py),
 writes them as CSV, and times: read (pyarrow C reader, needed columns), locate
@@ -7,7 +7,9 @@ writes them as CSV, and times: read (pyarrow C reader, needed columns), locate
 slicing, kernel and evidence lists), axes. Peak RSS
 is the process high-water mark after each stage. Every size runs ROUNDS times
 (sizes interleaved); the table gives medians and every run's records → presence
-time, and judges the targets on the slowest run. Results go to bench/results.md.
+time, and judges the targets on the slowest run. Then, once per size, the user's path:
+a generated ACLED export through ``sahelmap validate``, ``build``, ``site`` and ``gpkg``,
+each in its own process (:func:`user_path`). Results go to bench/results.md.
 """
 
 from __future__ import annotations
@@ -121,6 +123,56 @@ def one(n: int) -> dict:
             "periods": len(periods)}
 
 
+WRAP = ("import json, resource, subprocess, sys, time\n"
+        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.PIPE, text=True)\n"
+        "print(json.dumps({'rc': r.returncode, 'err': r.stderr[-2000:], "
+        "'s': time.perf_counter() - t, "
+        "'rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))")
+USER_STAGES = ("validate", "build", "site", "gpkg")
+
+
+def _tree_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 1e6
+
+
+def user_path(n: int) -> dict:
+    """The user's path, each step a ``sahelmap`` command in its own process as `make` runs
+    it: a generated ACLED-2023 export of ``n`` rows validated, built into tables (kept
+    private, so the events are published to the site and GeoPackage), the site, the
+    GeoPackage. Wall time and the peak RSS of each step's process tree."""
+    sys.path.insert(0, str(HERE))
+    import synthetic
+    from sahelmap import read_geodata
+
+    cli = [sys.executable, "-m", "sahelmap.cli", "-q"]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        export = tmp / "acled.csv"
+        synthetic.acled_export(n, read_geodata(ROOT / "geodata")).to_csv(export, index=False)
+        out = tmp / "maps"
+        steps = {"validate": [*cli, "validate", str(export)],
+                 "build": [*cli, "build", "--include-restricted", "--out", str(out), str(export)],
+                 "site": [*cli, "site", "--tables", str(out), "--out", str(out)],
+                 "gpkg": [*cli, "gpkg", "--tables", str(out), "-o", str(out / "sahelmap.gpkg")]}
+        result = {"n": n, "export_mb": export.stat().st_size / 1e6, "steps": {}}
+        for name, cmd in steps.items():
+            run = subprocess.run([sys.executable, "-c", WRAP, *cmd], capture_output=True,
+                                 text=True, check=True, cwd=ROOT)
+            step = json.loads(run.stdout.strip().splitlines()[-1])
+            if step["rc"] not in (0, 1) or (name != "validate" and step["rc"]):
+                raise SystemExit(f"bench: {name} failed: {step['err']}")
+            result["steps"][name] = {"s": step["s"], "rss_mb": step["rss_mb"]}
+        data = [p.stat().st_size for p in (out / "data").glob("*.js")]
+        result.update(tables_mb=sum((out / f).stat().st_size for f in
+                                    ("events.csv", "presence.csv", "zones.csv")) / 1e6,
+                      site_mb=_tree_mb(out / "data") + _tree_mb(out / "assets")
+                      + sum(p.stat().st_size for p in out.glob("*.html")) / 1e6,
+                      largest_data_mb=max(data) / 1e6 if data else 0.0,
+                      gpkg_mb=(out / "sahelmap.gpkg").stat().st_size / 1e6)
+    return result
+
+
 ROUNDS = 3  # each size is run this many times, in fresh processes, sizes interleaved
 CORE = ["read", "locate", "join", "places", "presence"]
 
@@ -128,6 +180,9 @@ CORE = ["read", "locate", "join", "places", "presence"]
 def main(argv: list[str]) -> int:
     if len(argv) > 1 and argv[1] == "--one":
         print(json.dumps(one(int(argv[2]))))
+        return 0
+    if len(argv) > 1 and argv[1] == "--user":
+        print(json.dumps(user_path(int(argv[2]))))
         return 0
     sizes = [int(a) for a in argv[1:]] or [100_000, 1_000_000]
     runs: dict[int, list[dict]] = {n: [] for n in sizes}
@@ -138,7 +193,13 @@ def main(argv: list[str]) -> int:
             out = subprocess.run([sys.executable, __file__, "--one", str(n)],
                                  capture_output=True, text=True, check=True)
             runs[n].append(json.loads(out.stdout.strip().splitlines()[-1]))
-    write([runs[n] for n in sizes])
+    user = []
+    for n in sizes:
+        print(f"bench: the user's path at {n:,} ACLED rows ...", file=sys.stderr, flush=True)
+        out = subprocess.run([sys.executable, __file__, "--user", str(n)],
+                             capture_output=True, text=True, check=True)
+        user.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    write([runs[n] for n in sizes], user)
     return 0
 
 
@@ -150,7 +211,49 @@ def core_time(run: dict) -> float:
     return sum(run["times"][s] for s in CORE)
 
 
-def write(results: list[list[dict]]) -> None:
+def user_lines(user: list[dict]) -> list[str]:
+    """The user's path table and its targets (issue 10)."""
+    lines = ["", "## The user's path: an ACLED export to tables, site and GeoPackage", "",
+             "Each step is the `sahelmap` command `make` would run, in its own process, on a "
+             "generated ACLED-2023 export (bench/synthetic.py: real Sahel towns, 2012-2025, "
+             "multi-line notes, a few rows an importer must flag); `build` keeps the events "
+             "private (`--include-restricted`) so the site and the GeoPackage carry all of them. "
+             "One run per size; wall seconds and the peak RSS of the step's processes.", "",
+             "| step | " + " | ".join(f"{u['n']:,} rows ({u['export_mb']:.0f} MB)" for u in user)
+             + " |", "|---|" + "---|" * len(user)]
+    for name in USER_STAGES:
+        lines.append(f"| {name} | " + " | ".join(
+            f"{u['steps'][name]['s']:.1f} s, {u['steps'][name]['rss_mb']:,.0f} MB"
+            for u in user) + " |")
+    total = [sum(u["steps"][k]["s"] for k in ("build", "site", "gpkg")) for u in user]
+    peak = [max(u["steps"][k]["rss_mb"] for k in ("build", "site", "gpkg")) for u in user]
+    lines.append("| **build + site + gpkg** | " + " | ".join(
+        f"**{t:.1f} s**, peak {p:,.0f} MB" for t, p in zip(total, peak)) + " |")
+    lines.append("| outputs | " + " | ".join(
+        f"tables {u['tables_mb']:.0f} MB, site {u['site_mb']:.0f} MB (largest period data "
+        f"{u['largest_data_mb']:.2f} MB), GeoPackage {u['gpkg_mb']:.0f} MB" for u in user) + " |")
+    if len(user) >= 2:
+        big, small = user[-1], user[0]
+        ratio = total[-1] / total[0]
+        v = big["steps"]["validate"]
+        lines += ["", f"Targets for {big['n']:,} rows (issue 10): validate under 6 s and 2 GB "
+                      f"({v['s']:.1f} s, {v['rss_mb']:,.0f} MB: "
+                      f"{'met' if v['s'] < 6 and v['rss_mb'] < 2048 else 'NOT met'}); "
+                      f"build + site + gpkg under 40 s ({total[-1]:.1f} s: "
+                      f"{'met' if total[-1] < 40 else 'NOT met'}) and 3 GB ({peak[-1]:,.0f} MB: "
+                      f"{'met' if peak[-1] < 3072 else 'NOT met'}); site under 15 s "
+                      f"({big['steps']['site']['s']:.1f} s: "
+                      f"{'met' if big['steps']['site']['s'] < 15 else 'NOT met'}); every period's "
+                      f"data under 2 MB (largest {big['largest_data_mb']:.2f} MB: "
+                      f"{'met' if big['largest_data_mb'] < 2 else 'NOT met'}); GeoPackage under "
+                      f"200 MB and 10 s ({big['gpkg_mb']:.0f} MB, {big['steps']['gpkg']['s']:.1f} s: "
+                      f"{'met' if big['gpkg_mb'] < 200 and big['steps']['gpkg']['s'] < 10 else 'NOT met'}); "
+                      f"{big['n'] // small['n']}x the rows took {ratio:.1f}x the time (target at "
+                      f"most 12x: {'met' if ratio <= 12 else 'NOT met'})."]
+    return lines
+
+
+def write(results: list[list[dict]], user: list[dict] | None = None) -> None:
     """``results``: per size, its runs. Stage times are medians over the runs; the
     records → presence line also gives every run, and the targets are judged on the
     slowest."""
@@ -201,6 +304,7 @@ def write(results: list[list[dict]]) -> None:
                   f"Targets for {b[0]['n']:,} events: records → presence under 10 s in every "
                   f"run (slowest: {slowest:.2f} s, {'met' if slowest < 10 else 'NOT met'}) and "
                   f"under 4 GB peak RSS ({rss:,.0f} MB, {'met' if rss < 4096 else 'NOT met'})."]
+    lines += user_lines(user) if user else []
     (HERE / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
