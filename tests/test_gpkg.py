@@ -150,3 +150,28 @@ def test_group_ids_are_quoted_in_qgis_expressions(geodata):
 
     qml = axes_qml(geodata.actors, ["o'brien"])
     assert "&quot;group&quot; = 'o''brien'" in qml
+
+
+def test_presence_and_zones_are_views_over_one_shape_per_unit(built):
+    """Each unit's polygon is stored once; presence and zones rows are a table without
+    geometry, joined to it by a view that GDAL opens as a feature layer (issue 10)."""
+    from sahelmap.gpkg import SHAPES, VIEWS
+
+    path, frames = built
+    con = sqlite3.connect(path)
+    try:
+        kinds = dict(con.execute("SELECT name, type FROM sqlite_master WHERE name IN "
+                                 "(?, ?, ?)", (*VIEWS, SHAPES)).fetchall())
+        shapes = con.execute(f"SELECT COUNT(*), COUNT(DISTINCT unit_id) FROM {SHAPES}").fetchone()
+        registered = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+    finally:
+        con.close()
+    assert kinds == {"presence": "view", "zones": "view", SHAPES: "table"}
+    units = set(frames["presence"]["unit_id"]) | set(frames["zones"]["unit_id"])
+    assert shapes == (len(units), len(units))  # one shape per unit, not one per row
+    assert registered == {*LAYERS, "layer_styles"}  # the tables behind the views stay hidden
+    pres = pyogrio.read_dataframe(path, layer="presence")
+    shape = pyogrio.read_dataframe(path, layer="admin_units").set_index("unit_id")
+    row = pres[pres["unit_id"] == "BF-01"].iloc[0]
+    assert row.geometry.equals(shape.loc["BF-01", "geometry"])  # the unit's own polygon
+    assert pres["fid"].is_unique if "fid" in pres else pres.index.is_unique

@@ -22,6 +22,11 @@ from .units import unit_geometries
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
 LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", "zones",
           "axes")
+# presence and zones hold one row per unit, period and group: each unit's shape is stored
+# once (SHAPES) and the rows as a table without geometry; a spatial view joins them under
+# the layer's name, registered in gpkg_contents so GDAL and QGIS open it as a layer
+VIEWS = ("presence", "zones")
+SHAPES = "unit_shapes"
 CONFIDENCE_CLASS = {"corroborated": "corroborated", "reported": "reported"}  # else: claimed
 DATE_COLUMNS = ("date_start", "date_end", "period_start", "period_end", "last_evidence")
 INTEGER_COLUMNS = ("fatalities", "line", "n_events", "level", "population", "age_days")
@@ -54,20 +59,18 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
     admin = gpd.GeoDataFrame(units[["unit_id", "name", "name_alt", "country", "level",
                                     "parent_id", "vintage", "geometry"]],
                              geometry="geometry", crs="EPSG:4326")
-    pres = _dates(tables["presence"])
-    pres["category"] = category(pres)
     shapes = unit_geometries(geodata, pd.concat([tables["presence"]["unit_id"],
                                                  tables["zones"]["unit_id"]]))
-    pres.insert(1, "unit_name", pres["unit_id"].map(shapes.set_index("unit_id")["name"]))
-    pres = shapes[["unit_id", "geometry"]].merge(pres, on="unit_id", how="right")
-    pres = gpd.GeoDataFrame(pres, geometry="geometry", crs="EPSG:4326")
+    names = shapes.set_index("unit_id")["name"]
+    pres = _dates(tables["presence"])
+    pres["category"] = category(pres)
+    pres.insert(1, "unit_name", pres["unit_id"].map(names))
     pres["date_uncertain"] = pres["date_uncertain"].astype(str).eq("True")
     zones = _dates(tables["zones"])
     zones["category"] = zones["zone"].astype(str) + ":" + zones["holder"].astype(str)
-    zones.insert(1, "unit_name", zones["unit_id"].map(shapes.set_index("unit_id")["name"]))
-    zones = gpd.GeoDataFrame(shapes[["unit_id", "geometry"]].merge(zones, on="unit_id",
-                                                                   how="right"),
-                             geometry="geometry", crs="EPSG:4326")
+    zones.insert(1, "unit_name", zones["unit_id"].map(names))
+    unit_shapes = gpd.GeoDataFrame(shapes[["unit_id", "geometry"]], geometry="geometry",
+                                   crs="EPSG:4326")
     axes = gpd.GeoDataFrame(_dates(tables["axes"]), geometry="geometry", crs="EPSG:4326")
     used = set(tables["events"].get("place_id", [])) | set(tables["claims"].get("place_id", []))
     pl = places[places["latitude"].notna()].copy()
@@ -75,14 +78,16 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
     pl = _points(pl.drop(columns=["admin1_name"]))
     countries = geodata.countries[["country", "name", "extent", "geometry"]]
     out = {"places": pl, "admin_units": admin, "countries": countries, "events": ev,
-           "claims": cl, "presence": pres, "zones": zones, "axes": axes}
+           "claims": cl, "presence": pres, "zones": zones, "axes": axes,
+           SHAPES: unit_shapes}
     for frame in out.values():
         for col in INTEGER_COLUMNS:
             if col in frame:
                 frame[col] = pd.to_numeric(frame[col], errors="coerce").round().astype("Int64")
         if "file" in frame:  # the records file's name, not the path on the builder's machine
             frame["file"] = frame["file"].astype(str).map(lambda p: Path(p).name)
-        text = [c for c in frame.columns if c != frame.geometry.name and c not in DATE_COLUMNS
+        geom = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+        text = [c for c in frame.columns if c != geom and c not in DATE_COLUMNS
                  and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))]
         for col in text:  # plain text fields; missing values as empty strings
             frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
@@ -127,19 +132,22 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
     old = os.environ.get("OGR_CURRENT_DATE")
     os.environ["OGR_CURRENT_DATE"] = FIXED_DATE
     try:
-        first = True
-        for name in LAYERS:
-            frame = frames[name]
-            opts = {"VERSION": "1.3"} if first else {}
+        tables = [(SHAPES, frames[SHAPES])] + [
+            (f"{name}_rows" if name in VIEWS else name, frames[name]) for name in LAYERS]
+        for i, (name, frame) in enumerate(tables):
+            opts = {"VERSION": "1.3"} if i == 0 else {}
+            if name in (SHAPES, "admin_units", "countries"):
+                opts["promote_to_multi"] = True
+            if not isinstance(frame, gpd.GeoDataFrame):
+                frame = pd.DataFrame(frame)
             pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", use_arrow=True,
-                                    promote_to_multi=name in ("admin_units", "presence",
-                                                              "zones", "countries"),
-                                    append=not first, **opts)
-            first = False
+                                    append=i > 0, **opts)
         pyogrio.write_dataframe(style_rows(frames, actors), tmp, layer="layer_styles",
                                 driver="GPKG", use_arrow=True, append=True, FID="id")
         con = sqlite3.connect(tmp)
         try:
+            _spatial_views(con, frames)
+            con.commit()
             con.execute("VACUUM")
         finally:
             con.close()
@@ -150,3 +158,41 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
             os.environ["OGR_CURRENT_DATE"] = old
     os.replace(tmp, path)
     return path
+
+
+def _spatial_views(con: sqlite3.Connection, frames: dict) -> None:
+    """``presence`` and ``zones`` as views joining their rows to the unit shapes, registered
+    as feature layers in the layers' order; the tables behind them left unregistered (a
+    GeoPackage may hold other tables), so only the layers are listed."""
+    shape_cols = con.execute(f"SELECT min_x, min_y, max_x, max_y FROM gpkg_contents "
+                             f"WHERE table_name = '{SHAPES}'").fetchone()
+    con.execute(f'CREATE UNIQUE INDEX "{SHAPES}_unit" ON "{SHAPES}" (unit_id)')
+    for name in VIEWS:
+        rows = f"{name}_rows"
+        cols = [r[1] for r in con.execute(f'PRAGMA table_info("{rows}")') if r[1] != "fid"]
+        select = ", ".join(f'r."{c}"' for c in cols)
+        con.execute(f'CREATE INDEX "{rows}_unit" ON "{rows}" (unit_id)')
+        con.execute(f'CREATE VIEW "{name}" AS SELECT r.fid AS fid, s.geom AS geom, {select} '
+                    f'FROM "{rows}" AS r JOIN "{SHAPES}" AS s ON s.unit_id = r.unit_id')
+    contents = {r[0]: r for r in con.execute("SELECT * FROM gpkg_contents")}
+    geometry = {r[0]: r for r in con.execute("SELECT * FROM gpkg_geometry_columns")}
+    for name in VIEWS:  # a view: its rows' identity, the shapes' geometry column and extent
+        contents[name] = (name, "features", name, "", FIXED_DATE, *shape_cols, 4326)
+        geometry[name] = (name, "geom", "MULTIPOLYGON", 4326, 0, 0)
+    hidden = [SHAPES, *(f"{v}_rows" for v in VIEWS)]
+    for name in hidden:  # the tables behind the views, and the shapes' spatial index
+        contents.pop(name, None)
+        geometry.pop(name, None)
+        con.execute("DELETE FROM gpkg_extensions WHERE table_name = ?", (name,))
+    for trigger, in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                "tbl_name = ?", (SHAPES,)).fetchall():
+        con.execute(f'DROP TRIGGER "{trigger}"')
+    con.execute(f'DROP TABLE IF EXISTS "rtree_{SHAPES}_geom"')
+    order = [*LAYERS, "layer_styles"]  # listed in this order by GDAL and QGIS
+    con.execute("DELETE FROM gpkg_geometry_columns")
+    con.execute("DELETE FROM gpkg_contents")
+    for name in sorted(contents, key=order.index):
+        con.execute(f"INSERT INTO gpkg_contents VALUES ({', '.join('?' * len(contents[name]))})",
+                    contents[name])
+    for name in sorted(geometry, key=order.index):
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, ?, ?)", geometry[name])
