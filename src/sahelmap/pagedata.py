@@ -33,10 +33,6 @@ def _str(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), "").astype(str)
 
 
-def _s(value) -> str:
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-
-
 def rounded(values, nd: int) -> np.ndarray:
     """``_num(x, nd)`` of every value as an object array (None where not finite), Python's
     own rounding applied once per distinct value."""
@@ -50,11 +46,6 @@ def rounded(values, nd: int) -> np.ndarray:
         uniq, back = np.unique(x[ok], return_inverse=True)
         out[ok] = np.array([round(v, nd) for v in uniq.tolist()], dtype=object)[back.ravel()]
     return out
-
-
-def text(values) -> np.ndarray:
-    """Values as text, missing ones empty (``_s`` of each), as an object array."""
-    return _str(pd.Series(values)).to_numpy(dtype=object)
 
 
 def drawable(events: pd.DataFrame) -> np.ndarray:
@@ -181,13 +172,6 @@ def display_lines(axes: pd.DataFrame, countries=None) -> list:
             coords[-1] = (p.x, p.y)
         out.append(shapely.LineString(coords))
     return out
-
-
-def columnar(rows: list[dict]) -> dict:
-    """Rows as one list per field (the page's script turns them back into rows): the
-    field names are written once, not once per row."""
-    keys = sorted({k for r in rows for k in r})
-    return {"columns": {k: [r.get(k) for r in rows] for k in keys}, "n": len(rows)}
 
 
 def _capped(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
