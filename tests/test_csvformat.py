@@ -109,3 +109,18 @@ def test_tables_read_back_as_pandas_reads_them(tmp_path):
     plain = pd.read_csv(empty, dtype=str, keep_default_na=False)
     plain["score"] = pd.to_numeric(plain["score"], errors="coerce")
     pd.testing.assert_frame_equal(read_text_csv(empty, ("score",)), plain)
+
+
+def test_a_damaged_table_fails_in_one_line(tmp_path):
+    from sahelmap._errors import InputError
+    from sahelmap.tables import read_text_csv
+
+    path = tmp_path / "events.csv"
+    path.write_text("a,b\n1,2,3\n", encoding="utf-8")
+    try:
+        read_text_csv(path)
+    except InputError as exc:
+        assert str(exc).startswith(f"{path}: cannot be read") and "\n" not in str(exc)
+        assert "sahelmap build --out" in str(exc)
+    else:
+        raise AssertionError("a damaged table was read")

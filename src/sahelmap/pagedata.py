@@ -36,10 +36,7 @@ def _str(series: pd.Series) -> pd.Series:
 def rounded(values, nd: int) -> np.ndarray:
     """``_num(x, nd)`` of every value as an object array (None where not finite), Python's
     own rounding applied once per distinct value."""
-    x = pd.Series(values)
-    if not pd.api.types.is_float_dtype(x.dtype):
-        x = pd.to_numeric(x, errors="coerce")
-    x = x.to_numpy(dtype="float64", na_value=np.nan)
+    x = _floats(values)
     out = np.full(len(x), None, dtype=object)
     ok = np.isfinite(x)
     if ok.any():

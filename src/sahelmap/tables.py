@@ -37,17 +37,23 @@ def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
                                convert_options=pacsv.ConvertOptions(
                                    column_types=types, strings_can_be_null=False,
                                    null_values=[""]))
-        if not table.num_rows and numbers:
-            raise pa.ArrowInvalid("no rows")  # pandas types empty columns its own way
-    except pa.ArrowInvalid:
+    except pa.ArrowInvalid as exc:
         if not numbers:
-            raise
-        frame = read_text_csv(path)
-        for col in numbers:
-            if col in frame:
-                frame[col] = pd.to_numeric(frame[col], errors="coerce")
-        return frame
+            reason = str(exc).splitlines()[0]
+            raise InputError(f"{path}: cannot be read as a sahelmap table ({reason}); rebuild "
+                             f"it with 'sahelmap build --out {path.parent}'") from None
+        return _numbers_by_pandas(path, numbers)
+    if numbers and not table.num_rows:  # pandas types empty columns its own way
+        return _numbers_by_pandas(path, numbers)
     return table.to_pandas()
+
+
+def _numbers_by_pandas(path: Path, numbers: tuple[str, ...]) -> pd.DataFrame:
+    frame = read_text_csv(path)
+    for col in numbers:
+        if col in frame:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame
 
 
 def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
