@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
 import pytest
 
@@ -152,26 +153,51 @@ def test_group_ids_are_quoted_in_qgis_expressions(geodata):
     assert "&quot;group&quot; = 'o''brien'" in qml
 
 
-def test_presence_and_zones_are_views_over_one_shape_per_unit(built):
-    """Each unit's polygon is stored once; presence and zones rows are a table without
-    geometry, joined to it by a view that GDAL opens as a feature layer (issue 10)."""
+def test_large_layers_are_views_over_rows_stored_once(built):
+    """Each unit's polygon is stored once, and the text many rows share once per distinct
+    value; presence, zones and events are views GDAL opens as feature layers, showing
+    every row with every value the frames hold (issue 10)."""
     from sahelmap.gpkg import SHAPES, VIEWS
 
     path, frames = built
     con = sqlite3.connect(path)
     try:
         kinds = dict(con.execute("SELECT name, type FROM sqlite_master WHERE name IN "
-                                 "(?, ?, ?)", (*VIEWS, SHAPES)).fetchall())
+                                 f"({', '.join('?' * (len(VIEWS) + 1))})",
+                                 (*VIEWS, SHAPES)).fetchall())
         shapes = con.execute(f"SELECT COUNT(*), COUNT(DISTINCT unit_id) FROM {SHAPES}").fetchone()
         registered = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+        keys = con.execute("SELECT COUNT(*) FROM presence_keys").fetchone()[0]
     finally:
         con.close()
-    assert kinds == {"presence": "view", "zones": "view", SHAPES: "table"}
+    assert kinds == {"presence": "view", "zones": "view", "events": "view", SHAPES: "table"}
     units = set(frames["presence"]["unit_id"]) | set(frames["zones"]["unit_id"])
     assert shapes == (len(units), len(units))  # one shape per unit, not one per row
+    assert keys < len(frames["presence"]) / 5  # shared text once, not once per row
     assert registered == {*LAYERS, "layer_styles"}  # the tables behind the views stay hidden
+    for name in VIEWS:  # every row and value comes back through the view, in order
+        back = pyogrio.read_dataframe(path, layer=name, fid_as_index=True)
+        want = frames[name]
+        assert list(back.columns) == [*[c for c in want.columns if c != "geometry"], "geometry"]
+        for col in want.columns.drop("geometry", errors="ignore"):
+            assert [_plain(v) for v in back[col]] == [_plain(v) for v in want[col]], (name, col)
     pres = pyogrio.read_dataframe(path, layer="presence")
     shape = pyogrio.read_dataframe(path, layer="admin_units").set_index("unit_id")
     row = pres[pres["unit_id"] == "BF-01"].iloc[0]
     assert row.geometry.equals(shape.loc["BF-01", "geometry"])  # the unit's own polygon
-    assert pres["fid"].is_unique if "fid" in pres else pres.index.is_unique
+    events = pyogrio.read_dataframe(path, layer="events")
+    assert events.geometry.geom_equals(frames["events"].geometry.reset_index(drop=True)).sum() \
+        == frames["events"].geometry.notna().sum()
+    box = (-2.0, 12.0, 0.5, 14.5)  # GDAL filters the view by a box as QGIS asks it to
+    inside = pyogrio.read_dataframe(path, layer="events", bbox=box)
+    assert sorted(inside["event_id"]) == sorted(
+        frames["events"].cx[box[0]:box[2], box[1]:box[3]]["event_id"]) and len(inside)
+
+
+def _plain(value) -> str:
+    """A value as text, whatever the dtype it was read back as (1 and 1.0 alike)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)[:10] if hasattr(value, "isoformat") else str(value)

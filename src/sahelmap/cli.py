@@ -320,8 +320,7 @@ def _tables_for(args: argparse.Namespace, geodata: Geodata) -> dict:
 def cmd_gpkg(args: argparse.Namespace) -> int:
     geodata = _load(args)
     places = build_gazetteer(geodata)
-    tables = _tables_for(args, geodata)
-    frames = gpkg_layers(tables, geodata, places)
+    frames = gpkg_layers(_tables_for(args, geodata), geodata, places)
     write_gpkg(frames, geodata.actors, args.output)
     print(f"{args.output}: " + ", ".join(f"{k} {len(v)}" for k, v in frames.items()))
     return 0

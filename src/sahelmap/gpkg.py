@@ -13,7 +13,10 @@ import sqlite3
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyogrio
 
 from . import styles
@@ -22,23 +25,57 @@ from .units import unit_geometries
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
 LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", "zones",
           "axes")
-# presence and zones hold one row per unit, period and group: each unit's shape is stored
-# once (SHAPES) and the rows as a table without geometry; a spatial view joins them under
-# the layer's name, registered in gpkg_contents so GDAL and QGIS open it as a layer
-VIEWS = ("presence", "zones")
+# Large layers are views (GeoPackage 1.3 allows them as feature layers once registered in
+# gpkg_contents and gpkg_geometry_columns; GDAL and QGIS open them as layers). Their rows
+# are stored once with only their own values, and the text they share with many rows in
+# small lookup tables, each distinct combination once, joined by the view:
+#   presence, zones  one row per unit, period and group; the geometry is the unit's shape,
+#                    stored once in SHAPES with the unit's id and name
+#   events           one row per event with its point; the source, actor and place fields
+#                    a dataset repeats in lookups
+# The rows tables carry no spatial index: GDAL would not use one through a view (it needs the
+# indexed table registered as a layer of its own), and it does not need one: at 1M events a
+# box or date filter on the narrow events rows takes as long as on a full indexed table.
 SHAPES = "unit_shapes"
+UNIT_FIELDS = ("unit_id", "unit_name")
+VIEWS = {  # layer -> lookups: (table suffix, fields)
+    "events": (
+        ("sources", ("record_kind", "date_precision", "confidence", "source", "file", "dataset",
+                     "geocode_method", "location_precision", "join_note")),
+        ("actors", ("actor", "actor_raw", "actor_candidates", "opponent", "opponent_raw",
+                    "event_type", "event_type_raw")),
+        ("places", ("place_name", "country", "admin1", "within", "place_id", "matched_name",
+                    "admin1_id", "admin1_name", "admin2_id", "admin2_name", "admin_country"))),
+    "presence": (
+        ("periods", ("period", "period_start", "period_end")),
+        ("keys", ("unit_level", "spatial", "group", "side", "status", "basis", "confidence",
+                  "label", "category")),
+        ("evidence", ("evidence_events", "evidence_claims"))),
+    "zones": (
+        ("periods", ("period", "period_start", "period_end")),
+        ("keys", ("unit_level", "zone", "holder", "holder_status", "basis", "contenders",
+                  "category"))),
+}
+BY_UNIT = ("presence", "zones")  # views whose geometry is the unit's shape
 CONFIDENCE_CLASS = {"corroborated": "corroborated", "reported": "reported"}  # else: claimed
 DATE_COLUMNS = ("date_start", "date_end", "period_start", "period_end", "last_evidence")
 INTEGER_COLUMNS = ("fatalities", "line", "n_events", "level", "population", "age_days")
 
 
 def _dates(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
+    """Date columns as Arrow dates (OGR Date fields); empty or malformed text as null."""
+    frame = frame.copy(deep=False)  # the other columns shared, not copied
     for col in DATE_COLUMNS:
         if col in frame:
-            frame[col] = pd.to_datetime(frame[col].astype(str).replace("", None),
-                                        errors="coerce").dt.date
+            frame[col] = _date_values(frame[col])
     return frame
+
+
+def _date_values(values: pd.Series) -> pd.Series:
+    text = pa.array(values.astype(str).where(values.notna(), ""), type=pa.string())
+    stamp = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    return pd.Series(stamp.cast(pa.date32()), index=values.index,
+                     dtype=pd.ArrowDtype(pa.date32()))
 
 
 def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -51,47 +88,88 @@ def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gdf
 
 
+def _file_names(paths: pd.Series) -> pd.Series:
+    """The records file's name, not the path on the builder's machine (one Path per
+    distinct value, not per row)."""
+    codes, distinct = pd.factorize(paths.astype(str), use_na_sentinel=False)
+    names = np.array([Path(p).name for p in distinct], dtype=object)
+    return pd.Series(names[codes] if len(codes) else [], index=paths.index, dtype=str)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Plain text; missing values as empty strings."""
+    if isinstance(values.dtype, pd.StringDtype):  # kept in Arrow, not a Python object per row
+        return values.fillna("")
+    return values.astype(object).where(values.notna(), "").astype(str)
+
+
+def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """``values`` (indexed by unique keys) taken for each of ``keys``, as text ('' where
+    unknown); the same as ``keys.map(values)`` without a Python call per row."""
+    at = values.index.get_indexer(keys)
+    table = pa.array(values.astype(str).tolist() + [""], type=pa.string())
+    taken = table.take(pa.array(np.where(at < 0, len(values), at)))
+    return pd.Series(taken, index=keys.index, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def _shapes(geodata, tables: dict[str, pd.DataFrame]) -> gpd.GeoDataFrame:
+    """One row per unit named by presence or zones: its polygon and name (a unit the
+    reference data does not know keeps its rows, with no shape)."""
+    ids = pd.unique(pd.concat([tables["presence"]["unit_id"], tables["zones"]["unit_id"]]))
+    shapes = unit_geometries(geodata, ids)
+    missing = sorted(set(ids) - set(shapes["unit_id"]))
+    shapes = gpd.GeoDataFrame(
+        pd.concat([shapes[["unit_id", "name", "geometry"]],
+                   pd.DataFrame({"unit_id": missing, "name": "", "geometry": None})],
+                  ignore_index=True).rename(columns={"name": "unit_name"}),
+        geometry="geometry", crs="EPSG:4326")
+    return shapes.sort_values("unit_id", kind="stable").reset_index(drop=True)
+
+
 def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> dict[str, gpd.GeoDataFrame]:
-    """The GeoPackage layers as GeoDataFrames (pure)."""
+    """The GeoPackage layers as GeoDataFrames (pure); ``presence`` and ``zones`` as
+    the rows their views show, without geometry (:data:`SHAPES` holds it)."""
     ev = _points(_dates(tables["events"]))
     cl = _points(_dates(tables["claims"]))
     units = pd.concat([geodata.admin1, geodata.admin2], ignore_index=True)
     admin = gpd.GeoDataFrame(units[["unit_id", "name", "name_alt", "country", "level",
                                     "parent_id", "vintage", "geometry"]],
                              geometry="geometry", crs="EPSG:4326")
-    shapes = unit_geometries(geodata, pd.concat([tables["presence"]["unit_id"],
-                                                 tables["zones"]["unit_id"]]))
-    names = shapes.set_index("unit_id")["name"]
+    shapes = _shapes(geodata, tables)
+    names = shapes.set_index("unit_id")["unit_name"]
     pres = _dates(tables["presence"])
     pres["category"] = category(pres)
-    pres.insert(1, "unit_name", pres["unit_id"].map(names))
+    pres.insert(1, "unit_name", _lookup(names, pres["unit_id"]))
     pres["date_uncertain"] = pres["date_uncertain"].astype(str).eq("True")
     zones = _dates(tables["zones"])
     zones["category"] = zones["zone"].astype(str) + ":" + zones["holder"].astype(str)
-    zones.insert(1, "unit_name", zones["unit_id"].map(names))
-    unit_shapes = gpd.GeoDataFrame(shapes[["unit_id", "geometry"]], geometry="geometry",
-                                   crs="EPSG:4326")
+    zones.insert(1, "unit_name", _lookup(names, zones["unit_id"]))
     axes = gpd.GeoDataFrame(_dates(tables["axes"]), geometry="geometry", crs="EPSG:4326")
-    used = set(tables["events"].get("place_id", [])) | set(tables["claims"].get("place_id", []))
+    used = _distinct_values(tables["events"].get("place_id", [])) | \
+        _distinct_values(tables["claims"].get("place_id", []))
     pl = places[places["latitude"].notna()].copy()
     pl["used"] = pl["place_id"].isin(used)
     pl = _points(pl.drop(columns=["admin1_name"]))
     countries = geodata.countries[["country", "name", "extent", "geometry"]]
     out = {"places": pl, "admin_units": admin, "countries": countries, "events": ev,
-           "claims": cl, "presence": pres, "zones": zones, "axes": axes,
-           SHAPES: unit_shapes}
+           "claims": cl, "presence": pres, "zones": zones, "axes": axes, SHAPES: shapes}
     for frame in out.values():
         for col in INTEGER_COLUMNS:
             if col in frame:
                 frame[col] = pd.to_numeric(frame[col], errors="coerce").round().astype("Int64")
-        if "file" in frame:  # the records file's name, not the path on the builder's machine
-            frame["file"] = frame["file"].astype(str).map(lambda p: Path(p).name)
+        if "file" in frame:
+            frame["file"] = _file_names(frame["file"])
         geom = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
         text = [c for c in frame.columns if c != geom and c not in DATE_COLUMNS
-                 and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))]
-        for col in text:  # plain text fields; missing values as empty strings
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
+                and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))]
+        for col in text:
+            frame[col] = _text(frame[col])
     return out
+
+
+def _distinct_values(values) -> set:
+    """The set of a column's values, found without a Python object per row."""
+    return set(pd.unique(pd.Series(values)).tolist())
 
 
 def category(pres: pd.DataFrame) -> pd.Series:
@@ -103,14 +181,15 @@ def category(pres: pd.DataFrame) -> pd.Series:
 
 def style_rows(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame) -> pd.DataFrame:
     pres, ev, ax = frames["presence"], frames["events"], frames["axes"]
-    groups_p = sorted(set(pres["group"]))
+    groups_p = sorted(_distinct_values(pres["group"]))
     statuses = ["present", "contested", "dominant", "control"]
     qml = {
         "presence": styles.presence_qml(actors, groups_p, statuses),
-        "zones": styles.zones_qml(actors, sorted(set(frames["zones"]["category"]))),
-        "events": styles.events_qml(actors, sorted(set(ev["actor"]) - {""})),
-        "claims": styles.events_qml(actors, sorted(set(frames["claims"]["actor"]) - {""})),
-        "axes": styles.axes_qml(actors, sorted(set(ax["group"]) - {""})),
+        "zones": styles.zones_qml(actors, sorted(_distinct_values(frames["zones"]["category"]))),
+        "events": styles.events_qml(actors, sorted(_distinct_values(ev["actor"]) - {""})),
+        "claims": styles.events_qml(actors,
+                                    sorted(_distinct_values(frames["claims"]["actor"]) - {""})),
+        "axes": styles.axes_qml(actors, sorted(_distinct_values(ax["group"]) - {""})),
         "places": styles.places_qml(),
         "admin_units": styles.outline_qml("#9a948a", 0.3),
         "countries": styles.outline_qml("#555555", 0.6),
@@ -132,23 +211,11 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
     old = os.environ.get("OGR_CURRENT_DATE")
     os.environ["OGR_CURRENT_DATE"] = FIXED_DATE
     try:
-        tables = [(SHAPES, frames[SHAPES])] + [
-            (f"{name}_rows" if name in VIEWS else name, frames[name]) for name in LAYERS]
-        for i, (name, frame) in enumerate(tables):
-            opts = {"VERSION": "1.3"} if i == 0 else {}
-            if name in (SHAPES, "admin_units", "countries"):
-                opts["promote_to_multi"] = True
-            if not isinstance(frame, gpd.GeoDataFrame):
-                frame = pd.DataFrame(frame)
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", use_arrow=True,
-                                    append=i > 0, **opts)
-        pyogrio.write_dataframe(style_rows(frames, actors), tmp, layer="layer_styles",
-                                driver="GPKG", use_arrow=True, append=True, FID="id")
+        _write_tables(frames, actors, tmp)
         con = sqlite3.connect(tmp)
         try:
             _spatial_views(con, frames)
             con.commit()
-            con.execute("VACUUM")
         finally:
             con.close()
     finally:
@@ -160,34 +227,94 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
     return path
 
 
+def _write_tables(frames: dict, actors: pd.DataFrame, tmp: Path) -> None:
+    """Every layer through pyogrio and Arrow; a view's layer as its stored parts (made
+    one layer at a time, so only one layer's parts are held at once)."""
+    def tables():
+        yield SHAPES, frames[SHAPES]
+        for name in LAYERS:
+            yield from (stored_parts(name, frames[name], frames[SHAPES]).items()
+                        if name in VIEWS else [(name, frames[name])])
+
+    for i, (name, frame) in enumerate(tables()):
+        opts = {"VERSION": "1.3"} if i == 0 else {}
+        if name in (SHAPES, "admin_units", "countries"):
+            opts["promote_to_multi"] = True
+        if name == SHAPES or name.endswith("_rows"):  # read through the views only
+            opts["SPATIAL_INDEX"] = "NO"
+        if not isinstance(frame, gpd.GeoDataFrame):
+            frame = pd.DataFrame(frame)
+        pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", use_arrow=True,
+                                append=i > 0, **opts)
+    pyogrio.write_dataframe(style_rows(frames, actors), tmp, layer="layer_styles",
+                            driver="GPKG", use_arrow=True, append=True, FID="id")
+
+
+def stored_parts(name: str, frame: pd.DataFrame, shapes: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A view's rows as stored: ``<name>_rows`` with each row's own values and a reference
+    (``<suffix>_ref``) into each lookup ``<name>_<suffix>``; rows of a view by unit refer
+    to their unit by ``unit_ref`` (its fid in ``shapes``, written in this order)."""
+    lookups = [(suffix, [c for c in cols if c in frame]) for suffix, cols in VIEWS[name]]
+    shared = [c for _, cols in lookups for c in cols]
+    if name in BY_UNIT:
+        shared += list(UNIT_FIELDS)
+    rows = frame.drop(columns=shared)
+    parts, refs = {}, []
+    if name in BY_UNIT:
+        unit_fid = pd.Index(shapes["unit_id"]).get_indexer(frame["unit_id"]) + 1
+        refs.append(("unit_ref", unit_fid.astype("int64")))  # every unit has a shape row
+    for suffix, cols in lookups:
+        codes, parts[f"{name}_{suffix}"] = _distinct(frame, cols)
+        refs.append((f"{suffix}_ref", codes))
+    for i, (ref, codes) in enumerate(refs):
+        rows.insert(i, ref, codes)
+    return {f"{name}_rows": rows, **parts}
+
+
+def _distinct(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """The distinct combinations of ``cols`` in order of first appearance (fid 1, 2, ...)
+    and each row's fid among them (one column's codes at a time, kept below the row count,
+    so the combined key never overflows)."""
+    key = np.zeros(len(frame), dtype="int64")
+    for col in cols:
+        codes, distinct = pd.factorize(frame[col], use_na_sentinel=False)
+        key, _ = pd.factorize(key * len(distinct) + codes)
+    _, first = np.unique(key, return_index=True)  # codes number first appearances
+    return key.astype("int64") + 1, frame[cols].iloc[first].reset_index(drop=True)
+
+
 def _spatial_views(con: sqlite3.Connection, frames: dict) -> None:
-    """``presence`` and ``zones`` as views joining their rows to the unit shapes, registered
-    as feature layers in the layers' order; the tables behind them left unregistered (a
-    GeoPackage may hold other tables), so only the layers are listed."""
-    shape_cols = con.execute(f"SELECT min_x, min_y, max_x, max_y FROM gpkg_contents "
-                             f"WHERE table_name = '{SHAPES}'").fetchone()
-    con.execute(f'CREATE UNIQUE INDEX "{SHAPES}_unit" ON "{SHAPES}" (unit_id)')
-    for name in VIEWS:
-        rows = f"{name}_rows"
-        cols = [r[1] for r in con.execute(f'PRAGMA table_info("{rows}")') if r[1] != "fid"]
-        select = ", ".join(f'r."{c}"' for c in cols)
-        con.execute(f'CREATE INDEX "{rows}_unit" ON "{rows}" (unit_id)')
-        con.execute(f'CREATE VIEW "{name}" AS SELECT r.fid AS fid, s.geom AS geom, {select} '
-                    f'FROM "{rows}" AS r JOIN "{SHAPES}" AS s ON s.unit_id = r.unit_id')
+    """Each view joining its stored parts (and, by unit, the unit shapes), registered as
+    a feature layer in the layers' order with its geometry's type and extent; the tables
+    behind the views left unregistered (a GeoPackage may hold other tables), so only the
+    layers are listed."""
     contents = {r[0]: r for r in con.execute("SELECT * FROM gpkg_contents")}
     geometry = {r[0]: r for r in con.execute("SELECT * FROM gpkg_geometry_columns")}
-    for name in VIEWS:  # a view: its rows' identity, the shapes' geometry column and extent
-        contents[name] = (name, "features", name, "", FIXED_DATE, *shape_cols, 4326)
-        geometry[name] = (name, "geom", "MULTIPOLYGON", 4326, 0, 0)
-    hidden = [SHAPES, *(f"{v}_rows" for v in VIEWS)]
-    for name in hidden:  # the tables behind the views, and the shapes' spatial index
+    hidden = [SHAPES]
+    for name, lookups in VIEWS.items():
+        rows = f"{name}_rows"
+        base = SHAPES if name in BY_UNIT else rows
+        alias = {c: f"l{i}" for i, (_, cols) in enumerate(lookups) for c in cols}
+        alias.update(dict.fromkeys(UNIT_FIELDS if name in BY_UNIT else (), "s"))
+        frame = frames[name]
+        own_geom = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+        select = ", ".join(f'{alias.get(c, "r")}."{c}"' for c in frame.columns if c != own_geom)
+        joins = "".join(f' JOIN "{name}_{suffix}" AS l{i} ON l{i}.fid = r."{suffix}_ref"'
+                        for i, (suffix, _) in enumerate(lookups))
+        if name in BY_UNIT:
+            joins += f' JOIN "{SHAPES}" AS s ON s.fid = r.unit_ref'
+        geom = "s.geom" if name in BY_UNIT else "r.geom"
+        con.execute(f'CREATE VIEW "{name}" AS SELECT r.fid AS fid, {geom} AS geom, {select} '
+                    f'FROM "{rows}" AS r{joins}')
+        if name in BY_UNIT:  # the temporal controller filters a view by its period
+            con.execute(f'CREATE INDEX "{rows}_period" ON "{rows}" (periods_ref)')
+        # a view: its rows' identity, and its geometry's column, type and extent
+        contents[name] = (name, "features", name, "", FIXED_DATE, *contents[base][5:9], 4326)
+        geometry[name] = (name, "geom", geometry[base][2], 4326, 0, 0)
+        hidden += [rows, *(f"{name}_{suffix}" for suffix, _ in lookups)]
+    for name in hidden:
         contents.pop(name, None)
         geometry.pop(name, None)
-        con.execute("DELETE FROM gpkg_extensions WHERE table_name = ?", (name,))
-    for trigger, in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
-                                "tbl_name = ?", (SHAPES,)).fetchall():
-        con.execute(f'DROP TRIGGER "{trigger}"')
-    con.execute(f'DROP TABLE IF EXISTS "rtree_{SHAPES}_geom"')
     order = [*LAYERS, "layer_styles"]  # listed in this order by GDAL and QGIS
     con.execute("DELETE FROM gpkg_geometry_columns")
     con.execute("DELETE FROM gpkg_contents")
