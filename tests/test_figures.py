@@ -69,3 +69,22 @@ def test_figures_are_deterministic_in_every_format(inputs, geodata, tmp_path):
 def test_unknown_format_is_an_error(inputs, geodata, tmp_path):
     with pytest.raises(ValueError, match="'tiff' is not supported"):
         draw(inputs, geodata, tmp_path / "fig.tiff")
+
+
+def test_figures_drawn_in_parallel_are_the_ones_drawn_one_by_one(inputs, geodata, tmp_path):
+    from sahelmap.figures import PeriodFigures, write_figures
+
+    tables, labels = inputs
+    periods = ["2025-03", "2025-04", "2025-05"]
+    made = {}
+    for workers in (1, 2):
+        job = PeriodFigures(tables, geodata, labels, tmp_path / str(workers), ["png", "svg"],
+                            dpi=40)
+        seen = []
+        written = write_figures(job, periods, workers=workers,
+                                progress=lambda what, done, total: seen.append((done, total)))
+        assert seen == [(1, 3), (2, 3), (3, 3)]
+        assert [p.name for p in written] == [f"{p}.{f}" for p in periods for f in ("png", "svg")]
+        made[workers] = [p.read_bytes() for p in written]
+    assert made[1] == made[2]
+    assert len(set(made[1])) == 6  # each period its own figure

@@ -190,11 +190,21 @@ def test_make_rebuilds_only_the_stage_that_changed(tmp_path):
     maps = tmp_path / "maps"
     res = _make(maps=maps)
     assert res.returncode == 0, res.stderr
-    assert (maps / "index.html").is_file()
+    # the pages first (the site is usable), then the GeoPackage and the figures, then the
+    # overview again, now linking them
+    ran = res.stdout.splitlines()
+    step = {name: next(i for i, line in enumerate(ran) if f"sahelmap {name}" in line)
+            for name in ("build", "site --tables", "gpkg", "figure", "site --index-only")}
+    assert list(step.values()) == sorted(step.values()), step
+    index = (maps / "index.html").read_text(encoding="utf-8")
+    assert 'href="sahelmap.gpkg" download' in index and 'href="figures/2025-04.svg"' in index
     assert "Nothing to be done" in _make(maps=maps).stdout
     # -W: make runs as if the file had just changed (the tree is not touched)
     ran = _make("-W", "src/sahelmap/webmap.py", maps=maps).stdout  # page code
     assert "sahelmap site" in ran and "sahelmap build" not in ran
+    ran = _make("-W", "src/sahelmap/figures.py", maps=maps).stdout  # figure code
+    assert "sahelmap figure" in ran and "sahelmap site --index-only" in ran
+    assert "sahelmap site --tables" not in ran and "sahelmap gpkg" not in ran
     for changed in ("src/sahelmap/presence.py", "geodata/records/claims.csv"):
         ran = _make("-W", changed, maps=maps).stdout  # analysis code, a records file
         assert "sahelmap build" in ran and "sahelmap site" in ran, changed

@@ -30,6 +30,7 @@ from .gpkg import layers as gpkg_layers, write_gpkg
 from .imports import import_report_frame, licence, publishable
 from .site import build_site, clean_stale, snippet
 from .tables import read_tables
+from .progress import Progress
 from .records import Records, read_records
 
 EXIT_INVALID = 1
@@ -44,13 +45,19 @@ def default_geodata() -> Path:
     return Path(__file__).resolve().parents[2] / "geodata"
 
 
+_UI = Progress()  # stage lines and counters on stderr; main() sets it from -q
+
+
 def _err(msg: str) -> None:
-    print(msg, file=sys.stderr)
+    _UI.line(msg)
 
 
-def _progress(args: argparse.Namespace, msg: str) -> None:
-    if not args.quiet:
-        print(f"sahelmap: {msg}", file=sys.stderr)
+def _say(msg: str) -> None:
+    _UI.say(msg)
+
+
+def _count(what: str, done: int, total: int) -> None:
+    _UI.count(what, done, total)
 
 
 def _load(args: argparse.Namespace) -> Geodata:
@@ -58,7 +65,7 @@ def _load(args: argparse.Namespace) -> Geodata:
 
 
 def _read(args: argparse.Namespace, geodata: Geodata, paths: list[str]) -> Records:
-    records = read_records(paths, geodata.actors)
+    records = read_records(paths, geodata.actors, progress=_count)
     for problem in records.problems:
         _err(str(problem))
     for report in records.imports:
@@ -150,16 +157,16 @@ def _analysis(args: argparse.Namespace, sensitivity: bool = False):
                                   infer=False if args.no_inferred else None)
     geodata = _load(args)
     paths = args.paths or _default_records(args)
-    _progress(args, f"reading {len(paths)} records file(s)")
+    _say(f"reading {len(paths)} records file(s)")
     records = _read(args, geodata, paths)
-    _progress(args, _summary(records))
+    _say(_summary(records))
     places = build_gazetteer(geodata)
     located = locate(records, geodata, places)
-    _progress(args, f"presence by {ps.level}, {spec.freq if not spec.windows else 'windows'}, "
+    _say(f"presence by {ps.level}, {spec.freq if not spec.windows else 'windows'}, "
                     f"half-life {ps.half_life_days:g} days")
     result = analyse(located, geodata, places, presence_settings=ps, axes_settings=axs,
                      period_spec=spec, sensitivity=sensitivity,
-                     progress=lambda m: _progress(args, m))
+                     progress=_count)
     return geodata, ps, result
 
 
@@ -227,17 +234,17 @@ def cmd_axes(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     geodata = _load(args)
     paths = args.paths or _default_records(args)
-    _progress(args, f"reading {len(paths)} records file(s)")
+    _say(f"reading {len(paths)} records file(s)")
     records = _read(args, geodata, paths)
-    _progress(args, _summary(records))
-    _progress(args, "geocoding and joining admin units")
+    _say(_summary(records))
+    _say("geocoding and joining admin units")
     places = build_gazetteer(geodata)
     out = locate(records, geodata, places)
     outdir = Path(args.out)
     if getattr(args, "sensitivity", False):
-        _progress(args, "sensitivity: presence rerun over the parameter ranges of docs/method.md")
+        _say("sensitivity: presence rerun over the parameter ranges of docs/method.md")
     result = analyse(out, geodata, places, sensitivity=getattr(args, "sensitivity", False),
-                     progress=lambda m: _progress(args, m))
+                     progress=_count)
     events, report = out["events"], out["report"]
     allowed = events["dataset"].map(publishable).fillna(False).astype(bool)
     if getattr(args, "include_restricted", False):
@@ -245,7 +252,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not allowed.all():
         held = events.loc[~allowed, "dataset"].value_counts()
         for dataset, n in held.items():
-            _progress(args, f"{n} {dataset} events are used for presence and axes but not "
+            _say(f"{n} {dataset} events are used for presence and axes but not "
                             f"published ({licence(dataset)}); --include-restricted makes a "
                             "private build with them")
         hidden = set(events.loc[~allowed, "event_id"])
@@ -261,14 +268,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     for kind in ("claims", "movements"):
         write_csv(out[kind], outdir / f"{kind}.csv", sort_by=[f"{kind[:-1]}_id"])
     write_csv(report, outdir / "geocode_report.csv")
-    _progress(args, "presence and axes with the default settings")
+    _say("presence and axes with the default settings")
     write_table(result["presence"], outdir / "presence.csv")
     write_table(result["zones"], outdir / "zones.csv")
     if "runs" in result:
         write_table(result["runs"], outdir / "sensitivity.csv")
     write_table(result["axes"], outdir / "axes.geojson")
     write_table(result["periods"], outdir / "periods.csv")
-    _progress(args, f"wrote {outdir}/: events, claims, movements, geocode_report "
+    _say(f"wrote {outdir}/: events, claims, movements, geocode_report "
                     f"({len(report)} rows), presence ({len(result['presence'])} rows), "
                     f"zones ({len(result['zones'])}), axes ({len(result['axes'])})")
     return 0
@@ -290,19 +297,24 @@ def cmd_site(args: argparse.Namespace) -> int:
     method = Path(__file__).resolve().parents[2] / "docs" / "method.md"
     method_md = method.read_text(encoding="utf-8") if method.is_file() else \
         "# Method\n\nSee docs/method.md in the sahelmap repository."
-    _progress(args, f"site: {len(tables['periods'])} period pages into {out}/")
+    if args.index_only:
+        result = build_site(tables, geodata, places, out, leaflet_dist=Path(args.leaflet),
+                            method_md="", tiles=args.tiles, pages=False)
+        _say(f"site: {out / 'index.html'} " + ("updated" if result["written"] else "unchanged"))
+        return 0
+    _say(f"site: {len(tables['periods'])} period pages into {out}/")
     try:
         result = build_site(tables, geodata, places, out, leaflet_dist=Path(args.leaflet),
                             method_md=method_md, tiles=args.tiles, max_points=args.max_points,
-                            progress=lambda m: _progress(args, m))
+                            progress=_count)
     except FileNotFoundError as exc:
         raise InputError(str(exc)) from None
     removed = clean_stale(out, set(tables["periods"]["period"]))
     sizes = result["sizes"]
     biggest = max(sizes, key=sizes.get) if sizes else ""
-    _progress(args, f"site: {len(result['written'])} file(s) changed, {len(removed)} removed; "
-                    f"largest period page {biggest} ({sizes.get(biggest, 0) / 1e6:.2f} MB with "
-                    f"its data); open {out / 'index.html'}")
+    _say(f"site: {len(result['written'])} file(s) changed, {len(removed)} removed; "
+         f"largest period page {biggest} ({sizes.get(biggest, 0) / 1e6:.2f} MB with "
+         f"its data); open {out / 'index.html'}")
     return 0
 
 
@@ -328,7 +340,7 @@ def cmd_gpkg(args: argparse.Namespace) -> int:
 
 def cmd_figure(args: argparse.Namespace) -> int:
     from . import webmap
-    from .figures import period_figure, save_figure
+    from .figures import PeriodFigures, write_figures
 
     if args.all and args.period:  # with --all, every positional is a records file
         args.paths, args.period = [args.period, *args.paths], None
@@ -347,23 +359,20 @@ def cmd_figure(args: argparse.Namespace) -> int:
                          f"{known[0]} to {known[-1]}" if known else "no periods in the data")
     labels = webmap.label_places(places, tables["events"], tables["claims"], tables["movements"])
     formats = args.format or (["png", "svg"] if args.all else ["png"])
-    outdir = Path(args.out)
-    for i, label in enumerate(wanted):
-        paths = ([Path(args.output)] if args.output and not args.all
-                 else [outdir / f"{label}.{fmt}" for fmt in formats])
-        for path in paths:
-            try:
-                fig = period_figure(label, tables, geodata, labels, width_mm=args.width_mm,
-                                    source=webmap.records_summary(
-                                        tables["events"], tables["claims"], tables["movements"],
-                                        tables.get("datasets")))
-                save_figure(fig, path, dpi=args.dpi)
-            except ValueError as exc:
-                raise InputError(str(exc)) from None
-            if not args.all:
-                print(path)
-        if args.all and (i % 12 == 0 or i == len(wanted) - 1):
-            _progress(args, f"figures: {i + 1}/{len(wanted)} periods")
+    source = webmap.records_summary(tables["events"], tables["claims"], tables["movements"],
+                                    tables.get("datasets"))
+    job = PeriodFigures(tables, geodata, labels, Path(args.out), formats,
+                        width_mm=args.width_mm, dpi=args.dpi, source=source)
+    try:
+        if args.output and not args.all:
+            print(job.draw(wanted[0], [Path(args.output)])[0])
+            return 0
+        _say(f"figures: {len(wanted)} period(s) as {', '.join(formats)} into {args.out}/")
+        written = write_figures(job, wanted, progress=_count)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if not args.all:
+        print(*written, sep="\n")
     return 0
 
 
@@ -464,6 +473,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="aggregate a period's events above N markers (default 2000)")
     p.add_argument("--leaflet", default=str(default_leaflet()), metavar="DIR",
                    help="Leaflet's dist folder from npm (default: node_modules/leaflet/dist)")
+    p.add_argument("--index-only", action="store_true",
+                   help="rewrite only index.html, linking the figures and downloads now in "
+                        "--out (make runs it after the GeoPackage and the figures)")
     p.set_defaults(func=cmd_site)
 
     p = sub.add_parser("gpkg", help="write the QGIS-ready GeoPackage",
@@ -515,6 +527,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    global _UI
+    _UI = Progress(quiet=args.quiet)
     try:
         return args.func(args)
     except SahelmapError as exc:

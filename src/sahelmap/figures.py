@@ -20,6 +20,7 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
+from ._parallel import each_in_order  # noqa: E402
 from .styles import STATUS_ALPHA  # noqa: E402  (the GeoPackage's depths, for the same look)
 from .units import unit_geometries  # noqa: E402
 from .pagedata import display_lines, event_points  # noqa: E402
@@ -198,11 +199,16 @@ def _legend(fig, groups: list[str], actors) -> None:
 
 def save_figure(fig, path: Path | str, *, dpi: int = 300) -> Path:
     """Save deterministically (no creation dates) and atomically; close the figure."""
-    path = Path(path)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise ValueError(f"{path}: format {fmt!r} is not supported; use one of: "
-                         f"{', '.join(FORMATS)}")
+    try:
+        return _save(fig, Path(path), dpi)
+    finally:
+        plt.close(fig)
+
+
+def _save(fig, path: Path, dpi: int) -> Path:
+    """Write ``fig`` to ``path`` in the format its suffix names, unless the file already
+    holds the same bytes (so make and diffs stay quiet); the figure stays open."""
+    fmt = _format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.{fmt}")
     metadata = {"png": {"Software": "sahelmap"},
@@ -210,9 +216,54 @@ def save_figure(fig, path: Path | str, *, dpi: int = 300) -> Path:
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": "sahelmap",
                         "Producer": "sahelmap"}}[fmt]
     fig.savefig(tmp, dpi=dpi, format=fmt, metadata=metadata)
-    plt.close(fig)
     if path.is_file() and path.read_bytes() == tmp.read_bytes():
-        tmp.unlink()  # unchanged: keep the file and its date, so make and diffs stay quiet
+        tmp.unlink()  # unchanged: keep the file and its date
     else:
         tmp.replace(path)
     return path
+
+
+def _format(path: Path) -> str:
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"{path}: format {fmt!r} is not supported; use one of: "
+                         f"{', '.join(FORMATS)}")
+    return fmt
+
+
+class PeriodFigures:
+    """Draws one period and saves it in each format: ``job(label)`` -> the paths written.
+    Holds the tables, so forked workers (:mod:`._parallel`) draw without copying them."""
+
+    def __init__(self, tables: dict, geodata, labels: pd.DataFrame, outdir: Path | str,
+                 formats: list[str], *, width_mm: float = 170.0, dpi: int = 300,
+                 source: str = "see the events table"):
+        self.tables, self.geodata, self.labels = tables, geodata, labels
+        self.outdir, self.formats = Path(outdir), list(formats)
+        self.width_mm, self.dpi, self.source = width_mm, dpi, source
+
+    def __call__(self, label: str) -> list[Path]:
+        return self.draw(label, [self.outdir / f"{label}.{fmt}" for fmt in self.formats])
+
+    def draw(self, label: str, paths: list[Path]) -> list[Path]:
+        """Draw the period once and save it to each path (its suffix names the format)."""
+        for path in paths:
+            _format(path)  # an unknown format fails before anything is drawn
+        fig = period_figure(label, self.tables, self.geodata, self.labels,
+                            width_mm=self.width_mm, source=self.source)
+        try:
+            return [_save(fig, path, self.dpi) for path in paths]
+        finally:
+            plt.close(fig)
+
+
+def write_figures(job: PeriodFigures, periods: list[str], *, workers: int | None = None,
+                  progress=None) -> list[Path]:
+    """Every period's figures, drawn by ``workers`` forked processes (default: one per
+    core, at most 4); ``progress(what, done, total)`` after each period."""
+    written: list[Path] = []
+    for i, paths in enumerate(each_in_order(job, periods, workers, min_items=2)):
+        written += paths
+        if progress:
+            progress("figures", i + 1, len(periods))
+    return written

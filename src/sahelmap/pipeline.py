@@ -168,6 +168,7 @@ def analyse(located: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataF
 
     ``sensitivity``: rerun presence over the parameter ranges of
     :mod:`sahelmap.sensitivity` and add each row's ``stability`` (and ``runs``).
+    ``progress(what, done, total)``: counts periods modelled and sensitivity runs.
     """
     ps = presence_settings or PresenceSettings()
     spec = period_spec or PeriodSpec()
@@ -177,7 +178,7 @@ def analyse(located: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataF
         events = events[events["duplicate_of"].fillna("") == ""]
     grid_places = places_for(geodata.admin1, geodata.admin2, ps.cell_km)
     tables = presence_tables(events, located["claims"], periods, geodata.actors, ps,
-                             places=grid_places)
+                             places=grid_places, progress=progress)
     runs = None
     if sensitivity:
         out = stability(events, located["claims"], periods, geodata.actors, ps,

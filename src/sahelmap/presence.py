@@ -97,13 +97,13 @@ def _text_rank(ids: np.ndarray) -> np.ndarray:
 
 def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: pd.DataFrame,
                     actors: pd.DataFrame, settings: PresenceSettings | None = None, *,
-                    places: Places) -> dict[str, pd.DataFrame]:
+                    places: Places, progress=None) -> dict[str, pd.DataFrame]:
     """Presence rows (:data:`PRESENCE_COLUMNS`), zones (:data:`ZONE_COLUMNS`) and the
     activity per admin unit (each event counted once), for the inferred shifts.
 
     ``events`` and ``claims`` are located and joined records; ``periods`` comes
     from :mod:`sahelmap.periods`; ``places`` from :func:`places_for` with the
-    settings' ``cell_km``.
+    settings' ``cell_km``; ``progress(what, done, total)`` counts the periods modelled.
     """
     s = settings or PresenceSettings()
     if places.cells.grid.cell_km != s.cell_km:
@@ -126,10 +126,12 @@ def presence_tables(events: pd.DataFrame, claims: pd.DataFrame | None, periods: 
                                periods)
         ids = pool.submit(RecordIds.of, events, claims, id_col) if s.evidence else None
         tables = []
-        for block_rows in _blocks(events, claims, contrib, fp_e, periods, actors, s, places):
+        for p1, block_rows in _blocks(events, claims, contrib, fp_e, periods, actors, s, places):
             if len(tables) >= 2:
                 tables[-2].result()  # at most two blocks wait, so memory stays bounded
             tables.append(pool.submit(_published, block_rows, periods, ids))
+            if progress:
+                progress("presence periods", p1, len(periods))
         del contrib, fp_e
         # blocks are whole periods in order: their tables, one after the other, are
         # in the published order
@@ -158,7 +160,7 @@ def _blocks(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: 
             actors: pd.DataFrame, s: PresenceSettings, places: Places):
     """The model on the cells and on the admin units, a block of periods at a time
     (:mod:`sahelmap.space`): for each block, a function that gives its rows (presence,
-    zones) at the settings' level."""
+    zones) at the settings' level, with the end of its periods."""
     cl = _claim_slices(claims, periods, s)
     fp_c = footprints(claims, places.cells, s.kernel_km, places.unit_ids)
     order = period_order(fp_e, contrib)
@@ -175,11 +177,11 @@ def _blocks(events: pd.DataFrame, claims: pd.DataFrame, contrib, fp_e, periods: 
     for p0, p1, c0, c1 in period_blocks(by_period.pidx, len(periods)):
         lb, ab = local.block(p0, p1, c0, c1), area.block(p0, p1, c0, c1)
         if level is None:
-            yield partial(_grid_rows, lb, ab, p0, places, names, actors, s)
+            yield p1, partial(_grid_rows, lb, ab, p0, places, names, actors, s)
         else:
             # the summaries count each event in record order, as a single pass would
             in_order = contrib.take(np.sort(order[c0:c1])).part(0, c1 - c0, p0)
-            yield partial(_summary_rows, lb, ab, p0, places, level, event_units, in_order,
+            yield p1, partial(_summary_rows, lb, ab, p0, places, level, event_units, in_order,
                           periods.iloc[p0:p1], actors, s)
 
 

@@ -276,8 +276,9 @@ def validate(frame: pd.DataFrame, kind: str, actors: pd.DataFrame) -> tuple[pd.D
 
 
 def read_records(paths: list[Path | str], actors: pd.DataFrame,
-                 kind: str | None = None) -> Records:
-    """Read one or more records files of sahelmap's CSV format.
+                 kind: str | None = None, progress=None) -> Records:
+    """Read one or more records files of sahelmap's CSV format (or ACLED and UCDP
+    exports); ``progress(what, done, total)`` counts the files read.
 
     Never raises for row problems: they come back in ``Records.problems`` and the
     offending rows in ``Records.rejected``. Raises :class:`InputError` when a file
@@ -288,7 +289,9 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
     problems: list[Problem] = []
     seen_ids: dict[str, tuple[str, int]] = {}
     reports = []
-    for path in paths:
+    count = progress or (lambda what, done, total: None)
+    for i, path in enumerate(paths):
+        count("import files", i, len(paths))
         name = str(path)
         header, frame, row_problems = read_csv_rows(Path(path), fallback_encoding="cp1252")
         problems += row_problems
@@ -346,6 +349,7 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
             bad = bad.assign(reason=bad["line"].map(reasons).fillna(""))
             rejected.append(bad)
         found[this_kind].append(valid)
+    count("import files", len(paths), len(paths))
     out = {k: (pd.concat(v, ignore_index=True) if v else empty(k)) for k, v in found.items()}
     rejected_frame = (pd.concat(rejected, ignore_index=True) if rejected
                       else pd.DataFrame(columns=["file", "line", "reason"]))

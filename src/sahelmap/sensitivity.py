@@ -57,13 +57,13 @@ def sensitivity(events: pd.DataFrame, claims: pd.DataFrame | None, periods: pd.D
     same_z = np.ones(len(zones))
     todo = variants(settings)
     for i, (label, s) in enumerate(todo):
-        if progress:
-            progress(f"sensitivity: run {i + 1}/{len(todo)} ({label})")
         out = presence_tables(events, claims, periods, actors, s.updated(evidence=False),
                               places=places)
         got = out["presence"].set_index(["unit_id", "period", "group"])["status"]
         status = got.reindex(p_key).fillna("none").to_numpy()
         runs[label] = status
+        if progress:
+            progress("sensitivity runs", i + 1, len(todo))
         same_p += status == pres["status"].to_numpy()
         z = out["zones"]
         zs = pd.Series((z["zone"].astype(str) + ":" + z["holder"].astype(str)).to_numpy(),

@@ -8,13 +8,13 @@ only what changed. The same inputs give byte-identical files.
 from __future__ import annotations
 
 import html
-import multiprocessing as mp
 import os
 from pathlib import Path
 
 import pandas as pd
 
 from . import webmap
+from ._parallel import each_in_order
 from .geodata import Geodata
 from .pagedata import PeriodCutter
 from .units import unit_geometries
@@ -87,7 +87,7 @@ def _header(info: dict) -> str:
             "<a href=\"method.html\">method</a></p></div>")
 
 
-def _body(info: dict, out: Path, page_sizes: dict[str, int]) -> str:
+def _body(info: dict, out: Path) -> str:
     e = html.escape
     def figs(label: str) -> str:
         links = [f"<a href=\"figures/{e(label)}.{ext}\">{ext}</a>" for ext in ("png", "svg", "pdf")
@@ -130,55 +130,69 @@ not drawn. The <a href="method.html">method</a> explains the rules and their lim
 </div>"""
 
 
+FIT = [[9.0, -12.5], [22.0, 6.0]]  # the map's opening view: the central Sahel
+
+
 def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataFrame,
                out: Path | str, *, leaflet_dist: Path, method_md: str, tiles: bool = False,
-               max_points: int = 2000, progress=None, workers: int | None = None) -> dict:
+               max_points: int = 2000, progress=None, workers: int | None = None,
+               pages: bool = True) -> dict:
     """Write the site into ``out``; return the paths written and the page sizes.
 
     The period pages are written by ``workers`` processes (default: one per core, at most
-    4); each period's data is cut from tables prepared once (:class:`PeriodCutter`)."""
+    4; see :mod:`._parallel`); each period's data is cut from tables prepared once
+    (:class:`PeriodCutter`). ``progress(what, done, total)`` counts the pages written.
+    ``pages=False`` writes the overview (``index.html``) alone: its links to the figures
+    and downloads follow the files in ``out`` at the time, so it is rewritten once they
+    are built."""
     out = Path(out)
     events, claims, movements = tables["events"], tables["claims"], tables["movements"]
-    presence, axes, periods = tables["presence"], tables["axes"], tables["periods"]
-    say = progress or (lambda msg: None)
+    presence, periods = tables["presence"], tables["periods"]
     written: list[Path] = []
-
-    def put(rel: str, data) -> None:
-        if write_if_changed(out / rel, data):
-            written.append(out / rel)
-
-    written += copy_leaflet(leaflet_dist, out)
-    for name in ("sahelmap.js", "sahelmap.css"):
-        put(f"assets/{name}", (STATIC / name).read_bytes())
+    sizes: dict[str, int] = {}
     data_range = _data_range(events, claims, movements, periods)
     info = webmap.site_info(geodata.actors, periods, data_range,
                             [webmap.records_summary(events, claims, movements,
                                                     tables.get("datasets"))])
     groups = sorted(set(presence.loc[presence["status"] != "none", "group"]))
-    put("assets/site.js", _js("setSite", info))
-    cells = unit_geometries(geodata, presence["unit_id"])
-    cells = cells[cells["unit_id"].str.startswith("h")]
-    put("assets/units.js", _js("setUnits", webmap.units_data(geodata.admin1, geodata.admin2,
-                                                             cells)))
-    labels = webmap.label_places(places, events, claims, movements)
-    put("assets/basemap.js", _js("setBasemap", webmap.basemap_data(
-        geodata.countries, geodata.admin1, geodata.admin2, labels)))
-    fit = [[9.0, -12.5], [22.0, 6.0]]
-    cutter = PeriodCutter(events, presence, axes, periods, zones=tables.get("zones"),
-                          max_points=max_points, countries=geodata.countries)
-    job = _PeriodJob(cutter, webmap.PeriodPages(info, groups, tiles=tiles, fit=fit), out)
-    sizes: dict[str, int] = {}
-    rows = [dict(p._asdict()) for p in periods.itertuples(index=False)]
-    for i, (label, changed, size) in enumerate(_each_period(job, rows, workers)):
-        written += changed
-        sizes[label] = size
-        if progress and (i % 12 == 0 or i == len(rows) - 1):
-            say(f"pages: {i + 1}/{len(rows)}")
-    put("method.html", method_html(method_md))
+    if pages:
+        written += copy_leaflet(leaflet_dist, out)
+        written += _write_assets(tables, geodata, places, info, out)
+        job = _PeriodJob(PeriodCutter(events, presence, tables["axes"], periods,
+                                      zones=tables.get("zones"), max_points=max_points,
+                                      countries=geodata.countries),
+                         webmap.PeriodPages(info, groups, tiles=tiles, fit=FIT), out)
+        rows = [dict(p._asdict()) for p in periods.itertuples(index=False)]
+        for i, (label, changed, size) in enumerate(each_in_order(job, rows, workers)):
+            written += changed
+            sizes[label] = size
+            if progress:
+                progress("pages", i + 1, len(rows))
+        if write_if_changed(out / "method.html", method_html(method_md)):
+            written.append(out / "method.html")
     start = _start_period(presence, periods)
-    put("index.html", webmap.index_page(info, groups, start, _header(info),
-                                        _body(info, out, sizes), tiles=tiles, fit=fit))
+    if write_if_changed(out / "index.html", webmap.index_page(
+            info, groups, start, _header(info), _body(info, out), tiles=tiles, fit=FIT)):
+        written.append(out / "index.html")
     return {"written": written, "sizes": sizes, "start": start}
+
+
+def _write_assets(tables: dict, geodata: Geodata, places: pd.DataFrame, info: dict,
+                  out: Path) -> list[Path]:
+    """The scripts every page loads: the site's code and style, the site's settings,
+    the unit shapes and the basemap; the paths that changed."""
+    events, claims, movements = tables["events"], tables["claims"], tables["movements"]
+    cells = unit_geometries(geodata, tables["presence"]["unit_id"])
+    cells = cells[cells["unit_id"].str.startswith("h")]
+    labels = webmap.label_places(places, events, claims, movements)
+    assets = {**{name: (STATIC / name).read_bytes() for name in ("sahelmap.js", "sahelmap.css")},
+              "site.js": _js("setSite", info),
+              "units.js": _js("setUnits", webmap.units_data(geodata.admin1, geodata.admin2,
+                                                            cells)),
+              "basemap.js": _js("setBasemap", webmap.basemap_data(
+                  geodata.countries, geodata.admin1, geodata.admin2, labels))}
+    return [out / "assets" / name for name, data in assets.items()
+            if write_if_changed(out / "assets" / name, data)]
 
 
 def _data_range(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFrame,
@@ -209,29 +223,6 @@ class _PeriodJob:
             if write_if_changed(self.out / rel, content):
                 changed.append(self.out / rel)
         return label, changed, len(page) + len(data)
-
-
-_JOB: _PeriodJob | None = None  # the job a forked worker inherits
-
-
-def _run_inherited(row: dict):
-    return _JOB(row)
-
-
-def _each_period(job: _PeriodJob, rows: list[dict], workers: int | None):
-    """``job(row)`` for every period, in order: in forked worker processes (which inherit
-    the prepared tables without copying them) where the platform forks and it pays."""
-    global _JOB
-    workers = min(os.cpu_count() or 1, 4) if workers is None else workers
-    if workers <= 1 or len(rows) < 8 or "fork" not in mp.get_all_start_methods():
-        yield from map(job, rows)
-        return
-    _JOB = job
-    try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_run_inherited, rows, chunksize=2)
-    finally:
-        _JOB = None
 
 
 def _start_period(presence: pd.DataFrame, periods: pd.DataFrame) -> str:
