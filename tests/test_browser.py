@@ -31,7 +31,7 @@ def expected(site, label):
     return {"presence": presence, "events": len(data["events"]),
             "axes": sum(a["line"] is not None for a in data["axes"]),
             "jnim": sum(r["status"] != "none" and r["group"] == "jnim" for r in data["presence"]),
-            "units": units}
+            "units": units, "data": data}
 
 
 def open_first_event_popup(page):
@@ -68,6 +68,12 @@ def _check_period_page(page, exp, w, allowed):
     assert page.evaluate("typeof L === 'object' && L.version") == "1.9.4"
     assert page.locator(".leaflet-container").count() == 1
     assert page.evaluate("SahelMap.current") == "2025-04"
+    # the page's decoding of the compact columns gives the rows the Python reader gives
+    held = page.evaluate("SahelMap.periods['2025-04']")
+    assert held["events"] == exp["data"]["events"]
+    assert [{k: v for k, v in r.items() if k != "period"} for r in held["presence"]] \
+        == exp["data"]["presence"]
+    assert held["zones"] == exp["data"]["zones"]
     c = counts(page)
     assert c == {"presence": exp["presence"], "event": exp["events"], "axis": exp["axes"]}
     assert page.locator("path.sahelmap-arrowhead").count() >= exp["axes"]

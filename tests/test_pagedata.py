@@ -83,3 +83,24 @@ def test_a_page_rendered_once_serves_every_plain_label():
     for label in ("2024-05", "2024-W07", "window_1.b", "dry season", "<b>x</b>", "a\"b"):
         assert pages(label) == webmap.period_page(label, info, ["jnim"],
                                                   fit=[[9.0, -12.5], [22.0, 6.0]])
+
+
+def test_page_columns_take_their_most_compact_form_and_keep_every_value():
+    import pyarrow as pa
+
+    from sahelmap.pagedata import page_column
+
+    from .test_site import _column
+
+    text = pa.array(["jnim", "isgs", "jnim", "jnim", "fama", "jnim"], pa.large_string())
+    assert page_column(text) == {"values": ["jnim", "isgs", "fama"], "codes": [0, 1, 0, 0, 2, 0]}
+    assert page_column(pa.array(["a", "b", "c"])) == ["a", "b", "c"]  # nothing repeats
+    assert page_column(pa.array(["reported"] * 4)) == {"same": "reported"}
+    assert page_column(np.array([True, False, False, True])) == \
+        {"values": [True, False], "codes": [0, 1, 1, 0]}
+    assert page_column([None, None, None]) == {"same": None}
+    assert page_column([0.5, None, 0.5]) == [0.5, None, 0.5]  # numbers: plain or same
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 50):
+        values = rng.choice(["", "present", "control (claimed)", "<b>&"], n).tolist()
+        assert _column(page_column(pa.array(values)), n) == values

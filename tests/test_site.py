@@ -42,12 +42,24 @@ def snapshot(root: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
+def _column(col, n: int) -> list:
+    """A page column as its rows' values (the format pagedata.page_column writes)."""
+    if isinstance(col, list):
+        return col
+    if set(col) == {"same"}:
+        return [col["same"]] * n
+    assert set(col) == {"values", "codes"}, col
+    return [col["values"][c] for c in col["codes"]]
+
+
 def period_data(site: Path, label: str) -> dict:
     """A period's data file, with its column-wise tables turned back into rows."""
     text = (site / "data" / f"{label}.js").read_text(encoding="utf-8")
     data = json.loads(text[len("SahelMap.addPeriod("):-len(");\n")])
-    for name in ("presence", "zones"):
-        cols, n = data[name]["columns"], data[name]["n"]
+    for name in ("events", "presence", "zones"):
+        n = data[name]["n"]
+        cols = {k: _column(v, n) for k, v in data[name]["columns"].items()}
+        assert all(len(v) == n for v in cols.values())
         data[name] = [{k: cols[k][i] for k in cols} for i in range(n)]
     return data
 

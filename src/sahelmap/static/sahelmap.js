@@ -15,19 +15,33 @@
   S.setSite = function (site) { S.site = site; };
   S.setUnits = function (units) { S.units = units; };
   S.setBasemap = function (basemap) { S.basemap = basemap; };
-  /* Tables written column by column (presence, zones) become lists of rows. */
+  /* Tables written column by column (events, presence, zones) become lists of rows.
+     A column is a plain list, {same: v} (every row holds v), or {values, codes}
+     (row i holds values[codes[i]]): see sahelmap/pagedata.py. */
+  function column(col, n) {
+    if (Array.isArray(col)) { return col; }
+    var out = new Array(n), i;
+    if (Object.prototype.hasOwnProperty.call(col, "same")) {
+      for (i = 0; i < n; i++) { out[i] = col.same; }
+    } else {
+      for (i = 0; i < n; i++) { out[i] = col.values[col.codes[i]]; }
+    }
+    return out;
+  }
   function rows(table) {
     if (!table || !table.columns) { return table || []; }
-    var out = [], keys = Object.keys(table.columns);
+    var out = [], keys = Object.keys(table.columns), cols = {};
+    keys.forEach(function (k) { cols[k] = column(table.columns[k], table.n); });
     for (var i = 0; i < table.n; i++) {
       var r = {};
-      keys.forEach(function (k) { r[k] = table.columns[k][i]; });
+      keys.forEach(function (k) { r[k] = cols[k][i]; });
       out.push(r);
     }
     return out;
   }
   S.rows = rows;
   S.addPeriod = function (data) {
+    data.events = rows(data.events);
     data.presence = rows(data.presence);
     data.zones = rows(data.zones);
     data.presence.forEach(function (r) { r.period = data.period; });
