@@ -45,7 +45,10 @@ def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
         return _numbers_by_pandas(path, numbers)
     if numbers and not table.num_rows:  # pandas types empty columns its own way
         return _numbers_by_pandas(path, numbers)
-    return table.to_pandas()
+    # one chunk per column: Arrow's take and filter on a column in hundreds of chunks
+    # copy the whole column each time (a period's events cut from a million: 240 ms
+    # instead of 10 ms)
+    return table.combine_chunks().to_pandas()
 
 
 def _numbers_by_pandas(path: Path, numbers: tuple[str, ...]) -> pd.DataFrame:
