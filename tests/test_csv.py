@@ -72,6 +72,36 @@ def test_fast_reader_agrees_with_the_careful_one_or_leaves_the_file_to_it(tmp_pa
     assert (fast[1].dtypes == frame.dtypes).all() or frame.empty
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=csv_files(), keep=st.lists(st.integers(0, len(HEADER) - 1), min_size=1, unique=True))
+def test_a_subset_of_columns_keeps_every_row_and_its_line(tmp_path, data, keep):
+    """Columns not kept may hold the line breaks or a row's only value: the rows and their
+    lines stay those of the careful reader, which reads every column."""
+    path = tmp_path / "rows.csv"
+    path.write_bytes(data)
+    fast = read_table_rows(path, lambda header: sorted(keep))
+    if fast is None:
+        return
+    header, frame, _ = read_csv_rows_carefully(path, fallback_encoding="cp1252")
+    assert fast[0] == header
+    wanted = [header[i] for i in sorted(keep)] + ["file", "line"]
+    pd.testing.assert_frame_equal(fast[1], frame[wanted], check_dtype=False)
+
+
+def test_notes_and_values_in_columns_not_kept_still_count(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'event_id_cnty,tags,notes\n'
+                     b'A1,"two\nlines",x\n'
+                     b',only here,\n'
+                     b'A2,,"y\nz"\n'
+                     b',,\n'
+                     b'A3,,w\n')
+    header, frame = read_table_rows(path, lambda header: [0, 2])
+    assert list(frame.columns) == ["event_id_cnty", "notes", "file", "line"]
+    assert frame["event_id_cnty"].tolist() == ["A1", "", "A2", "A3"]  # the blank row dropped
+    assert frame["line"].tolist() == [2, 4, 5, 8]
+
+
 def test_the_fast_reader_takes_a_plain_export_and_counts_quoted_newlines(tmp_path):
     path = tmp_path / "export.csv"
     path.write_bytes("\ufeffrecord_id,notes,place_name\r\n"
@@ -126,3 +156,30 @@ def test_line_feeds_counted_per_value_from_the_bytes(chunks, sliced):
     want = np.concatenate([pc.count_substring(a, "\n").to_numpy(zero_copy_only=False)
                            for a in arrays]) if len(column) else np.array([], "int64")
     assert _breaks_per_row(column).tolist() == want.tolist()
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(max_size=40), noise=st.binary(max_size=3), at=st.integers(0, 200),
+       cuts=st.lists(st.integers(1, 12), max_size=6))
+def test_utf8_check_on_non_ascii_runs_agrees_with_decoding(text, noise, at, cuts):
+    """The file-wide UTF-8 check looks only at runs of non-ASCII bytes, chunk by chunk:
+    it must agree with decoding the whole, wherever the chunks are cut."""
+    import numpy as np
+
+    from sahelmap._csv import _Utf8Runs
+
+    raw = text.encode("utf-8")
+    at = min(at, len(raw))
+    raw = raw[:at] + noise + raw[at:]
+    try:
+        raw.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    runs, ok, pos = _Utf8Runs(), True, 0
+    for size in cuts + [len(raw)]:
+        piece = raw[pos:pos + size]
+        pos += size
+        if piece:
+            ok = runs.add(np.frombuffer(piece, np.uint8)) and ok
+    assert (ok and runs.done()) == valid

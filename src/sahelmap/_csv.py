@@ -26,13 +26,17 @@ CHUNK = 1 << 26
 
 def _line_breaks(path: Path) -> tuple[int, bool, bytes] | None:
     """(count of line feeds, whether the file ends with one, its first line), read in
-    chunks; None when a carriage return does not end a line (CR without LF)."""
+    chunks; None when a carriage return does not end a line (CR without LF) or the file
+    is not UTF-8 (so a file is read fast whole or not at all, whichever columns are kept)."""
     count, first, pending_cr, last = 0, None, False, b""
+    runs = _Utf8Runs()
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             if first is None and b"\n" in chunk:
                 first = chunk[:chunk.index(b"\n")]
             data = np.frombuffer(chunk, np.uint8)
+            if not runs.add(data):
+                return None
             count += int(np.count_nonzero(data == 10))
             if pending_cr and data[0] != 10:
                 return None
@@ -43,9 +47,49 @@ def _line_breaks(path: Path) -> tuple[int, bool, bytes] | None:
                     return None
             pending_cr = bool(data[-1] == 13)
             last = chunk[-1:]
-    if pending_cr or first is None:
+    if pending_cr or first is None or not runs.done():
         return None
     return count, last == b"\n", first
+
+
+class _Utf8Runs:
+    """UTF-8 validity of a file read in chunks, checked on its non-ASCII bytes only: every
+    multi-byte character lies inside a run of bytes >= 0x80 (ASCII bytes are never part
+    of one), so the file is UTF-8 when each maximal run decodes on its own."""
+
+    def __init__(self):
+        self.pending = b""  # a run that reaches the end of the chunk read so far
+
+    def add(self, data: np.ndarray) -> bool:
+        at = np.flatnonzero(data >= 0x80)
+        if not len(at):
+            return self._close()
+        starts = np.flatnonzero(np.r_[True, np.diff(at) > 1])
+        ends = np.r_[starts[1:], len(at)]
+        first_run = self.pending + data[at[0]:at[ends[0] - 1] + 1].tobytes() \
+            if at[0] == 0 else None
+        if first_run is None and not self._close():
+            return False
+        runs = [data[at[a]:at[b - 1] + 1].tobytes() for a, b in zip(starts, ends)]
+        if first_run is not None:
+            runs[0] = first_run
+        self.pending = runs.pop() if at[-1] == len(data) - 1 else b""
+        try:
+            b"\n".join(runs).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    def _close(self) -> bool:
+        pending, self.pending = self.pending, b""
+        try:
+            pending.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    def done(self) -> bool:
+        return self._close()
 
 
 def _breaks_per_row(column: pa.ChunkedArray) -> np.ndarray:
@@ -64,10 +108,14 @@ def _breaks_per_row(column: pa.ChunkedArray) -> np.ndarray:
     return np.concatenate(out) if out else np.array([], "int64")
 
 
-def read_table_rows(path: Path) -> tuple[list[str], pd.DataFrame] | None:
+def read_table_rows(path: Path, columns=None) -> tuple[list[str], pd.DataFrame] | None:
     """(header, rows as text with ``line``) read by Arrow, or None when the file is for
     the careful reader. Values and header names are stripped as ``str.strip`` does;
-    rows whose cells are all blank are dropped, as the careful reader drops them."""
+    rows whose cells are all blank are dropped, as the careful reader drops them.
+
+    ``columns(header)``: the positions of the columns to keep (None: all). The others are
+    parsed but not kept; they are read again only when the rows' lines or blankness
+    depend on them (a line break or the only value of a row in a column not kept)."""
     breaks = _line_breaks(path)
     if breaks is None:
         return None
@@ -79,46 +127,78 @@ def read_table_rows(path: Path) -> tuple[list[str], pd.DataFrame] | None:
     except UnicodeDecodeError:
         return None
     names = [f"c{i}" for i in range(len(header))]
-    try:
-        table = pcsv.read_csv(
-            path, read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
-                                                block_size=CHUNK),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # not UTF-8, rows of another width, a quote left open
-    rows = table.num_rows
-    if rows == 0:
+    picked = columns(header) if columns is not None else None
+    chosen = list(range(len(header))) if picked is None else list(picked)
+    table = _arrow_read(path, names, [names[i] for i in chosen])
+    if table is None or table.num_rows == 0:
         return None  # a header alone: the careful reader says what it makes of it
+    others = [names[i] for i in range(len(header)) if i not in set(chosen)]
+    rest = None  # the columns not kept, read only when needed
     # line breaks inside values: the file's count tells how many there are (blank lines
     # aside); columns are counted until all are found, and a shortfall means blank lines
-    inside = np.zeros(rows, "int64")
+    rows = table.num_rows
     expected = n_breaks - 1 - rows + (0 if ends_with_break else 1)
-    found = 0
-    # the longest text (notes) first: that is where line breaks are
-    for col in sorted(table.columns, key=lambda c: -c.nbytes):
-        if found >= expected:
-            break
-        inside += _breaks_per_row(col)
-        found = int(inside.sum())
-    if found != expected:
+    inside = _inner_breaks(table.columns, expected, np.zeros(rows, "int64"))
+    if int(inside.sum()) != expected and others:
+        rest = _arrow_read(path, names, others)
+        if rest is None:
+            return None
+        inside = _inner_breaks(rest.columns, expected, inside)
+    if int(inside.sum()) != expected:
         return None  # blank lines somewhere: their rows' lines cannot be derived
     line = 2 + np.arange(rows, dtype="int64") + np.concatenate([[0], np.cumsum(inside)[:-1]])
     # utf8_trim_whitespace removes what str.strip removes (tests/test_csv.py checks)
-    columns = [pc.utf8_trim_whitespace(col) for col in table.columns]
-    # rows whose cells are all blank: only rows with a blank first cell can be
-    maybe = np.flatnonzero(pc.equal(columns[0], "").to_numpy(zero_copy_only=False))
-    for col in columns[1:]:
-        if not len(maybe):
-            break
-        maybe = maybe[pc.equal(col.take(pa.array(maybe)), "").to_numpy(zero_copy_only=False)]
-    blank = maybe
-    frame = pa.table(columns, names=names).to_pandas()
-    frame.columns = header
+    kept = [pc.utf8_trim_whitespace(col) for col in table.columns]
+    blank = _blank_rows(kept)
+    if len(blank) and others:  # blank in the columns kept: blank in the others too?
+        rest = rest if rest is not None else _arrow_read(path, names, others)
+        if rest is None:
+            return None
+        blank = _blank_rows([pc.utf8_trim_whitespace(c).take(pa.array(blank))
+                             for c in rest.columns], blank)
+    # one chunk per column: filters and takes on a column in many chunks copy all of it
+    frame = pa.table(kept, names=[names[i] for i in chosen]).combine_chunks().to_pandas()
+    frame.columns = [header[i] for i in chosen]
     frame["file"] = str(path)
     frame["line"] = line
     if len(blank):
         frame = frame.drop(index=blank).reset_index(drop=True)
     return header, frame
+
+
+def _arrow_read(path: Path, names: list[str], include: list[str]) -> pa.Table | None:
+    """The columns ``include`` of the file as text (the header row skipped), or None when
+    Arrow cannot read it (not UTF-8, rows of another width, a quote left open)."""
+    try:
+        return pcsv.read_csv(
+            path, read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
+                                                block_size=CHUNK),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in include}, include_columns=include,
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _inner_breaks(columns: list, expected: int, inside: np.ndarray) -> np.ndarray:
+    """``inside`` plus the line breaks in each row's values of ``columns``, the longest
+    text (notes) first, until ``expected`` are found."""
+    for col in sorted(columns, key=lambda c: -c.nbytes):
+        if int(inside.sum()) >= expected:
+            break
+        inside = inside + _breaks_per_row(col)
+    return inside
+
+
+def _blank_rows(columns: list, rows: np.ndarray | None = None) -> np.ndarray:
+    """Positions (among ``rows``, default all) whose cells in ``columns`` are all blank;
+    ``columns`` hold only those rows when ``rows`` is given."""
+    if not columns:
+        return np.array([], "int64")
+    maybe = np.flatnonzero(pc.equal(columns[0], "").to_numpy(zero_copy_only=False))
+    for col in columns[1:]:
+        if not len(maybe):
+            break
+        maybe = maybe[pc.equal(col.take(pa.array(maybe)), "").to_numpy(zero_copy_only=False)]
+    return maybe if rows is None else rows[maybe]

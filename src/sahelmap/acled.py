@@ -21,6 +21,13 @@ from .imports import (ImportReport, clean_number, clean_text, constant_text, cou
 from ._arrays import take_text
 from .schema import canonical, empty
 
+# every column read_acled and layout_name look at (lower case); the importer reads only
+# these, so an export's other columns (tags, interaction codes ...) cost no memory
+COLUMNS = frozenset({
+    "event_id_cnty", "event_id_no_cnty", "data_id", "event_date", "time_precision",
+    "event_type", "sub_event_type", "actor1", "actor", "actor2", "iso3", "country", "admin1",
+    "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
+    "disorder_type", "civilian_targeting"})
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y",
                 "%m/%d/%Y"]
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}

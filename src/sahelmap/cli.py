@@ -26,9 +26,7 @@ from .pipeline import analyse, locate
 from .units import unit_geometries
 from .periods import LABEL_PATTERN as PERIOD_LABEL
 from .presence import LEVELS
-from .gpkg import layers as gpkg_layers, write_gpkg
 from .imports import import_report_frame, licence, publishable
-from .site import build_site, clean_stale, snippet
 from .tables import read_tables
 from .progress import Progress
 from .records import Records, read_records
@@ -286,6 +284,8 @@ def default_leaflet() -> Path:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
+    from .site import build_site, clean_stale  # the publishing modules load only when used
+
     geodata = _load(args)
     places = build_gazetteer(geodata)
     out = Path(args.out)
@@ -332,6 +332,8 @@ def _tables_for(args: argparse.Namespace, geodata: Geodata) -> dict:
 def cmd_gpkg(args: argparse.Namespace) -> int:
     geodata = _load(args)
     places = build_gazetteer(geodata)
+    from .gpkg import layers as gpkg_layers, write_gpkg
+
     frames = gpkg_layers(_tables_for(args, geodata), geodata, places)
     write_gpkg(frames, geodata.actors, args.output)
     print(f"{args.output}: " + ", ".join(f"{k} {len(v)}" for k, v in frames.items()))
@@ -384,6 +386,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
         hint = f"built periods run from {known[0]} to {known[-1]}" if known else \
             "no site is built there; run make or sahelmap site first"
         raise InputError(f"{page}: no page for period {args.period!r}; {hint}")
+    from .site import snippet
+
     print(snippet(args.period, args.base or "", args.height))
     return 0
 

@@ -22,10 +22,11 @@ import pandas as pd
 from . import settings
 from ._csv import read_table_rows
 from ._errors import InputError, Problem
-from .acled import read_acled
+from .acled import COLUMNS as ACLED_COLUMNS, read_acled
 from .actors import resolve_actors
 from .imports import MAX_COUNT
-from .schema import COLUMNS, KINDS, REQUIRED, canonical, detect, detect_kind, empty, unknown_layout
+from .schema import (COLUMNS, KINDS, REQUIRED, canonical, detect, detect_kind, empty,
+                     lower_header, unknown_layout)
 from .ucdp import read_ucdp
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -47,16 +48,17 @@ class Records:
         return {"event": self.events, "claim": self.claims, "movement": self.movements}[kind]
 
 
-def read_csv_rows(path: Path, *, fallback_encoding: str | None = None
+def read_csv_rows(path: Path, *, fallback_encoding: str | None = None, columns=None
                   ) -> tuple[list[str], pd.DataFrame, list[Problem]]:
     """Read a CSV as strings with the physical line number of every row.
 
     Arrow reads well-formed UTF-8 files (:mod:`sahelmap._csv`, a million rows in
     seconds); any other file goes to :func:`read_csv_rows_carefully`, which gives
-    the same rows for the files both can read.
+    the same rows for the files both can read. ``columns(header)``: the positions of
+    the columns the caller reads (Arrow keeps only those; the careful reader keeps all).
     """
     try:
-        fast = read_table_rows(Path(path))
+        fast = read_table_rows(Path(path), columns)
     except OSError:
         fast = None  # the careful reader says what is wrong with the path
     if fast is not None:
@@ -293,7 +295,8 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
     for i, path in enumerate(paths):
         count("import files", i, len(paths))
         name = str(path)
-        header, frame, row_problems = read_csv_rows(Path(path), fallback_encoding="cp1252")
+        header, frame, row_problems = read_csv_rows(Path(path), fallback_encoding="cp1252",
+                                                    columns=None if kind else columns_read)
         problems += row_problems
         source = detect(header)
         if kind is None and source in ("acled", "ucdp"):
@@ -355,6 +358,13 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
                       else pd.DataFrame(columns=["file", "line", "reason"]))
     return Records(events=out["event"], claims=out["claim"], movements=out["movement"],
                    rejected=rejected_frame, problems=sorted(problems), imports=reports)
+
+
+def columns_read(header: list[str]) -> list[int] | None:
+    """The columns an importer reads from a file with this header (None: all of them)."""
+    if detect(header) == "acled":
+        return [i for i, name in enumerate(lower_header(header)) if name in ACLED_COLUMNS]
+    return None
 
 
 def _reasons(problems: list[Problem]) -> dict[int, str]:
