@@ -64,18 +64,20 @@ class _Utf8Runs:
         at = np.flatnonzero(data >= 0x80)
         if not len(at):
             return self._close()
-        starts = np.flatnonzero(np.r_[True, np.diff(at) > 1])
-        ends = np.r_[starts[1:], len(at)]
-        first_run = self.pending + data[at[0]:at[ends[0] - 1] + 1].tobytes() \
-            if at[0] == 0 else None
-        if first_run is None and not self._close():
+        # the runs' bytes, each run after a line feed (never inside a run), in one buffer
+        starts = np.r_[True, np.diff(at) > 1]
+        out = np.full(len(at) + int(starts.sum()), 10, np.uint8)
+        out[np.arange(len(at)) + np.cumsum(starts)] = data[at]
+        buf = out.tobytes()
+        if at[0] == 0:  # the first run continues the one the last chunk ended with
+            buf, self.pending = self.pending + buf[1:], b""
+        elif not self._close():
             return False
-        runs = [data[at[a]:at[b - 1] + 1].tobytes() for a, b in zip(starts, ends)]
-        if first_run is not None:
-            runs[0] = first_run
-        self.pending = runs.pop() if at[-1] == len(data) - 1 else b""
+        if at[-1] == len(data) - 1:  # the last run may go on in the next chunk
+            cut = buf.rfind(b"\n") + 1
+            buf, self.pending = buf[:cut], buf[cut:]
         try:
-            b"\n".join(runs).decode("utf-8")
+            buf.decode("utf-8")
         except UnicodeDecodeError:
             return False
         return True

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pandas as pd
+
+from ._arrays import codes, take_text
 
 
 def name_key(name: str) -> str:
@@ -17,10 +20,9 @@ def name_key(name: str) -> str:
 
 def name_keys(names: pd.Series) -> pd.Series:
     """Vectorised :func:`name_key` (computed once per distinct name)."""
-    names = names.fillna("").astype(str)
-    uniques = pd.unique(names)
-    mapping = {u: name_key(u) for u in uniques}
-    return names.map(mapping)
+    c, uniques = codes(names)  # missing names read as ''
+    keys = np.array([name_key(u) for u in uniques], dtype=object)
+    return pd.Series(take_text(keys, c), index=names.index)
 
 
 def split_names(names: pd.Series, sep: str = "|") -> pd.Series:

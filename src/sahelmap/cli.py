@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from ._arrays import map_codes
 from ._errors import InputError, SahelmapError
 from .export import write_csv
 from .gazetteer import build_gazetteer
@@ -244,7 +245,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = analyse(out, geodata, places, sensitivity=getattr(args, "sensitivity", False),
                      progress=_count)
     events, report = out["events"], out["report"]
-    allowed = events["dataset"].map(publishable).fillna(False).astype(bool)
+    allowed = pd.Series(map_codes(events["dataset"], {d: publishable(d) for d in
+                                                      pd.unique(events["dataset"])}, False),
+                        index=events.index).astype(bool)
     if getattr(args, "include_restricted", False):
         allowed[:] = True
     if not allowed.all():

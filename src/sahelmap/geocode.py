@@ -23,6 +23,7 @@ import shapely
 from rapidfuzz import fuzz, process
 
 from . import settings
+from ._arrays import map_codes
 from ._names import name_keys
 from .gazetteer import KIND_RANK, name_index
 
@@ -44,8 +45,8 @@ FIX = {
 
 def coarser(a: pd.Series, b: pd.Series) -> pd.Series:
     """Element-wise coarser of two location precisions (empty counts as finest)."""
-    ra = a.map(_ORDER).fillna(-1)
-    rb = b.map(_ORDER).fillna(-1)
+    ra = map_codes(a, _ORDER, -1).astype("int64")  # looked up once per distinct value
+    rb = map_codes(b, _ORDER, -1).astype("int64")
     return a.where(ra >= rb, b)
 
 
