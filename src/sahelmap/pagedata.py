@@ -85,17 +85,30 @@ def aggregate_events(ev: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, b
             break
         size *= 2
     cell = np.char.add(np.char.add(cx.astype(str), ":"), cy.astype(str)).astype(object)
-    ev = ev.assign(_cell=cell).sort_values(["_cell", "actor", "event_type", "id"])
-    g = ev.groupby(["_cell", "actor", "event_type"], sort=True)
-    out = g.agg(lon=("lon", "mean"), lat=("lat", "mean"), fatalities=("fatalities", "sum"),
-                count=("id", "size")).reset_index()
-    group = g.ngroup().to_numpy()  # rows are sorted by group: each group is one run
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    ends = np.r_[starts[1:], len(group)]
-    out["date_start"] = _run_extreme(ev["date_start"], starts, np.minimum)
-    out["date_end"] = _run_extreme(ev["date_end"], starts, np.maximum)
-    out["confidence"] = _run_extreme(ev["confidence"], starts, np.minimum)
-    ids = ev["id"].to_numpy(dtype=object)
+    # rows in the order of (cell, actor, type, id) as text, found on integer ranks; only
+    # the columns the points are made of are taken in that order
+    ranks = [pd.factorize(k, sort=True)[0] for k in (cell, ev["actor"], ev["event_type"], ev["id"])]
+    order = np.lexsort(ranks[::-1])
+    key = [r[order] for r in ranks[:3]]
+    starts = np.flatnonzero(np.r_[True, (np.diff(key[0]) != 0) | (np.diff(key[1]) != 0)
+                                  | (np.diff(key[2]) != 0)])
+    ends = np.r_[starts[1:], len(order)]
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(order)]))
+    first = order[starts]
+    means = pd.DataFrame({"lon": lon[order], "lat": lat[order],
+                          "fatalities": ev["fatalities"].to_numpy(dtype="float64")[order]}
+                         ).groupby(group, sort=False)
+    out = pd.DataFrame({"_cell": cell[first], "actor": ev["actor"].to_numpy(dtype=object)[first],
+                        "event_type": ev["event_type"].to_numpy(dtype=object)[first]})
+    out["lon"] = means["lon"].mean().to_numpy()
+    out["lat"] = means["lat"].mean().to_numpy()
+    out["fatalities"] = means["fatalities"].sum().to_numpy()
+    out["count"] = ends - starts
+    sorted_ev = {k: ev[k].take(order) for k in ("date_start", "date_end", "confidence")}
+    out["date_start"] = _run_extreme(sorted_ev["date_start"], starts, np.minimum)
+    out["date_end"] = _run_extreme(sorted_ev["date_end"], starts, np.maximum)
+    out["confidence"] = _run_extreme(sorted_ev["confidence"], starts, np.minimum)
+    ids = ev["id"].to_numpy(dtype=object)[order]
     out["id"] = ["|".join(ids[a:min(a + 5, b)]) for a, b in zip(starts.tolist(), ends.tolist())]
     out["date_precision"] = "range"
     out["location_precision"] = f"cell {size:g}°"
@@ -231,7 +244,7 @@ def page_column(values) -> list | dict:
             return {"values": distinct, "codes": coded.indices.to_numpy().tolist()}
         return values.to_pylist() if isinstance(values, pa.Array) else values.tolist()
     values = list(values)
-    if values and all(v == values[0] for v in values):  # None == None; NaN never appears
+    if values and values.count(values[0]) == len(values):  # NaN never appears: None
         return {"same": values[0]}
     return values
 
