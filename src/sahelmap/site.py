@@ -199,7 +199,8 @@ def _data_range(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFr
                 periods: pd.DataFrame) -> tuple[str, str]:
     """First and last day of the published records; of the periods when none is published
     (a build from licensed data alone publishes presence but not the events)."""
-    dates = [pd.to_datetime(t[c].astype(str), errors="coerce")
+    # each distinct date text read once (a million events share a few thousand days)
+    dates = [pd.to_datetime(pd.Series(pd.unique(t[c].astype(str))), errors="coerce")
              for t in (events, claims, movements) if len(t) for c in ("date_start", "date_end")]
     dates = pd.concat(dates).dropna() if dates else pd.Series(dtype="datetime64[ns]")
     if dates.empty:

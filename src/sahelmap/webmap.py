@@ -110,10 +110,10 @@ def basemap_data(countries, admin1, admin2, labels: pd.DataFrame, tolerance: flo
 def label_places(places: pd.DataFrame, events: pd.DataFrame, claims: pd.DataFrame,
                  movements: pd.DataFrame) -> pd.DataFrame:
     """Places to label: capitals, and every town or site the records name."""
-    used = set(_str(events.get("place_id", pd.Series(dtype=object)))) | \
-        set(_str(claims.get("place_id", pd.Series(dtype=object)))) | \
-        set(_str(movements.get("origin_place_id", pd.Series(dtype=object)))) | \
-        set(_str(movements.get("destination_place_id", pd.Series(dtype=object))))
+    used = set().union(*(pd.unique(_str(table.get(col, pd.Series(dtype=object))))
+                         for table, col in ((events, "place_id"), (claims, "place_id"),
+                                            (movements, "origin_place_id"),
+                                            (movements, "destination_place_id"))))
     towns = places[(places["place_id"].isin(used) & ~places["kind"].isin(["admin1", "admin2", "country"]))
                    | (places["name"].isin(CAPITALS) & (places["kind"] == "populated_place"))]
     towns = towns[towns["latitude"].notna()]
