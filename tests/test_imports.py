@@ -371,3 +371,28 @@ def test_import_report_file_lists_summary_flagged_rows_and_unknown_actors(tmp_pa
     assert flagged["line"].astype(int).tolist() == [13] and flagged["value"].tolist() == ["29-Feb-03"]
     actors = rep[rep["entry"] == "unknown actor"].set_index("value")["count"]
     assert actors["Tuareg rebels"] == 5 and actors.index[0] == "Tuareg rebels"  # most frequent first
+
+
+def test_a_rejected_row_does_not_swallow_a_valid_row_with_its_id(geodata, tmp_path):
+    """A row rejected for its date shares its id with a later valid row (a re-export
+    fixed the date): the valid row is an event, not a duplicate of the rejected one."""
+    acled = tmp_path / "acled.csv"
+    rows = [",".join(ACLED_HEADER),
+            "BFA1,2025-13-40,1,Battles,Armed clash,JNIM,,BFA,x,13.1,-1.5,1,s,n,2",
+            "BFA2,2025-05-02,1,Battles,Armed clash,JNIM,,BFA,x,13.1,-1.5,1,s,n,3",
+            "BFA1,2025-05-03,1,Battles,Armed clash,JNIM,,BFA,x,13.1,-1.5,1,s,n,4"]
+    acled.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    records = read_records([acled], geodata.actors)
+    assert records.events["record_id"].tolist() == ["BFA2", "BFA1"]
+    assert records.events["line"].tolist() == [3, 4]
+    assert [(p.line, p.field) for p in records.problems if p.level == "error"] == [(2, "event_date")]
+    report = records.imports[0]
+    assert (report.rows_read, report.events_kept, report.duplicates_merged) == (3, 2, 0)
+    ucdp = tmp_path / "ucdp.csv"
+    ucdp.write_text(",".join(UCDP_HEADER) + "\n"
+                    + "9,1,Government of Mali,JNIM,1,14.5,-4.2,Mali,1,2024-13-02,2024-01-02,3,5,1\n"
+                    + "9,1,Government of Mali,JNIM,1,14.5,-4.2,Mali,1,2024-01-02,2024-01-02,3,5,1\n",
+                    encoding="utf-8")
+    records = read_records([ucdp], geodata.actors)
+    assert records.events["line"].tolist() == [3]
+    assert records.imports[0].duplicates_merged == 0

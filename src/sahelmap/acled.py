@@ -11,6 +11,7 @@ repeat an event once per actor; and HDX copies with an HXL tag row.
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -92,23 +93,40 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
     """Map raw ACLED rows (strings, with a ``line`` column) to canonical events."""
     frame, hxl = prepare(frame)
     cols = list(frame.columns)
-    if frame.empty:
-        layout = layout_name(cols, header, "actor2" not in cols, hxl)
-        return empty("event"), ImportReport(name, layout, skipped=int(hxl))
-    actor_col = "actor1" if "actor1" in cols else "actor"
     monadic = "actor2" not in cols
-    report = ImportReport(name, "")
-    report.rows_read = n = len(frame)
-    report.skipped = int(hxl)
-    get = lambda c: frame[c] if c in frame else pd.Series("", index=frame.index)  # noqa: E731
+    report = ImportReport(name, layout_name(cols, header, monadic, hxl), skipped=int(hxl))
+    if frame.empty:
+        return empty("event"), report
+    report.rows_read = len(frame)
+    checked = _checked(frame, report)
+    ok = checked.pop("ok")
+    if not ok.all():  # rejected rows leave before the events are made (one copy, not two)
+        rows = np.flatnonzero(ok.to_numpy())
+        frame = frame.take(rows).reset_index(drop=True)
+        checked = {k: v.take(rows).reset_index(drop=True) for k, v in checked.items()}
+        if frame.empty:  # every row rejected
+            return empty("event"), report
+    out, keep = _events(frame, checked, actors, monadic, report)
+    out = out if keep.all() else out[keep.to_numpy()]
+    out = out.reset_index(drop=True)
+    report.events_kept = len(out)
+    return canonical(out, "event"), report
 
+
+def _column(frame: pd.DataFrame, col: str) -> pd.Series:
+    return frame[col] if col in frame else pd.Series("", index=frame.index)
+
+
+def _checked(frame: pd.DataFrame, report: ImportReport) -> dict[str, pd.Series]:
+    """Each row's id, date, coordinates and fatalities, with the rows that cannot be
+    events (no id, no date, no usable coordinate) flagged and marked in ``ok``."""
+    get = partial(_column, frame)
+    cols = list(frame.columns)
     ids = clean_text(get("event_id_cnty"))
     ids = ids.where(ids != "", clean_text(get("event_id_no_cnty")))
     ids = ids.where(ids != "", clean_text(get("data_id")))
     date = parse_dates(get("event_date"), DATE_FORMATS)
-    report.layout = layout_name(cols, header, monadic, hxl)
     lat, lon = clean_number(get("latitude")), clean_number(get("longitude"))
-
     bad_id = ids == ""
     flag(report, frame, bad_id, "event_id_cnty" if "event_id_cnty" in cols else cols[0],
          "has no event id", "every ACLED row needs event_id_cnty")
@@ -119,17 +137,28 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
     bad_xy = ~(lat.between(-90, 90) & lon.between(-180, 180))
     flag(report, frame, bad_xy & ~bad_date, "latitude", "is not a usable coordinate",
          "latitude must be -90..90 and longitude -180..180", values=get("latitude"))
-    ok = ~(bad_id | bad_date | bad_xy)
+    # fatalities are checked on every row, rejected or not, as the report always said
+    fat = flag_counts(report, frame, clean_number(get("fatalities")), get("fatalities"),
+                      "fatalities")
+    return {"ids": ids, "date": date, "lat": lat, "lon": lon, "fatalities": fat,
+            "ok": ~(bad_id | bad_date | bad_xy)}
 
-    # actor-based exports: one row per actor of the same event → one event
-    dup = ids.duplicated(keep="first") & ok
+
+def _events(frame: pd.DataFrame, checked: dict, actors: pd.DataFrame, monadic: bool,
+            report: ImportReport) -> tuple[pd.DataFrame, pd.Series]:
+    """Canonical events of the accepted rows, and which to keep: actor-based exports
+    repeat an event once per actor, and the repeats are merged into its first row."""
+    get = partial(_column, frame)
+    ids, date, n = checked["ids"], checked["date"], len(frame)
+    actor_col = "actor1" if "actor1" in frame else "actor"
+    dup = ids.duplicated(keep="first")
     if monadic and dup.any():
         second = (clean_text(get(actor_col)).where(dup).groupby(ids).agg(
             lambda s: next((x for x in s if isinstance(x, str) and x), "")))
     else:
         second = pd.Series(dtype=object)
     report.duplicates_merged = int(dup.sum())
-    keep = ok & ~dup
+    keep = ~dup
 
     tp = map_text(clean_text(get("time_precision")), TIME_PRECISION, "day")
     gp = map_text(clean_text(get("geo_precision")), GEO_PRECISION, "exact")
@@ -151,22 +180,19 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
 
     iso = clean_text(get("iso3")).str.upper()
     iso = iso.where(iso != "", country_codes(get("country")))
-    fat = clean_number(get("fatalities"))
     out = pd.DataFrame({
         "record_id": ids, "date_start": dates_of(start), "date_end": dates_of(end),
         "date_precision": tp, "actor": a["actor"], "actor_raw": actor_raw,
         "actor_candidates": a["actor_candidates"], "opponent": o["actor"],
         "opponent_raw": opp_raw, "event_type": event_type,
-        "event_type_raw": (clean_text(get("event_type")) + " / " + clean_text(get("sub_event_type"))).str.strip(" /"),
-        "fatalities": flag_counts(report, frame, fat, get("fatalities"), "fatalities"), "place_name": clean_text(get("location")),
+        "event_type_raw": (clean_text(get("event_type")) + " / "
+                           + clean_text(get("sub_event_type"))).str.strip(" /"),
+        "fatalities": checked["fatalities"], "place_name": clean_text(get("location")),
         "country": iso, "admin1": clean_text(get("admin1")),
         "within": constant_text("", n),
-        "latitude": lat, "longitude": lon, "location_precision": gp,
+        "latitude": checked["lat"], "longitude": checked["lon"], "location_precision": gp,
         "confidence": constant_text("reported", n), "source": clean_text(get("source")),
         "notes": clean_text(get("notes")), "file": frame["file"], "line": frame["line"],
         "dataset": constant_text("acled", n),
     }, index=frame.index)
-    out = out if keep.all() else out[keep.to_numpy()]
-    out = out.reset_index(drop=True)
-    report.events_kept = len(out)
-    return canonical(out, "event"), report
+    return out, keep

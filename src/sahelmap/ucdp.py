@@ -66,7 +66,8 @@ def read_ucdp(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
          "UCDP estimates need not be ordered; best is used as the fatality count",
          values=best, level="warning")
     ok = ~(bad_id | bad_date | bad_xy)
-    dup = ids.duplicated(keep="first") & ok
+    # a repeated id among the accepted rows: a rejected row never makes a later one a repeat
+    dup = ids.where(ok).duplicated(keep="first") & ok
     report.duplicates_merged = int(dup.sum())
     keep = ok & ~dup
 
