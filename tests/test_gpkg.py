@@ -201,3 +201,23 @@ def _plain(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)[:10] if hasattr(value, "isoformat") else str(value)
+
+
+def test_every_date_in_the_tables_survives_into_the_layers(geodata, places, tmp_path):
+    """Tables read back from 'sahelmap build' hold dates as text: each one written must be a
+    date in the layers (a text Arrow cannot read would silently become empty)."""
+    from sahelmap.cli import main
+    from sahelmap.gpkg import DATE_COLUMNS
+    from sahelmap.tables import read_tables
+
+    assert main(["-q", "build", "--out", str(tmp_path), *map(str, RECORDS)]) == 0
+    tables = read_tables(tmp_path)
+    frames = layers(tables, geodata, places)
+    checked = 0
+    for name in ("events", "claims", "presence", "zones", "axes"):
+        for col in DATE_COLUMNS:
+            if col in tables[name]:
+                written = tables[name][col].astype(str).str.strip().replace("nan", "") != ""
+                assert int(written.sum()) == int(frames[name][col].notna().sum()), (name, col)
+                checked += int(written.sum())
+    assert checked > 1000

@@ -396,3 +396,20 @@ def test_a_rejected_row_does_not_swallow_a_valid_row_with_its_id(geodata, tmp_pa
     records = read_records([ucdp], geodata.actors)
     assert records.events["line"].tolist() == [3]
     assert records.imports[0].duplicates_merged == 0
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("acled*.csv")))
+def test_reading_only_the_columns_the_importer_uses_changes_nothing(geodata, name):
+    """The fast reader keeps only acled.COLUMNS; the careful one keeps every column: the
+    events and the problems must be the same either way."""
+    from sahelmap.acled import read_acled
+    from sahelmap.records import columns_read, read_csv_rows
+
+    path = DATA / name
+    some = read_csv_rows(path, fallback_encoding="cp1252", columns=columns_read)
+    every = read_csv_rows(path, fallback_encoding="cp1252")
+    assert some[0] == every[0]
+    a_events, a_report = read_acled(some[1], some[0], geodata.actors, str(path))
+    b_events, b_report = read_acled(every[1], every[0], geodata.actors, str(path))
+    pd.testing.assert_frame_equal(a_events, b_events)
+    assert a_report == b_report

@@ -99,6 +99,10 @@ def test_page_columns_take_their_most_compact_form_and_keep_every_value():
     assert page_column(np.array([True, False, False, True])) == \
         {"values": [True, False], "codes": [0, 1, 1, 0]}
     assert page_column([None, None, None]) == {"same": None}
+    with_null = pa.array(["a", None, "a", "b", "a", None])
+    assert _column(page_column(with_null), 6) == with_null.to_pylist()
+    assert page_column(pa.array(["a", None, "a", "a"])) == \
+        {"values": ["a", None], "codes": [0, 1, 0, 0]}
     assert page_column([0.5, None, 0.5]) == [0.5, None, 0.5]  # numbers: plain or same
     rng = np.random.default_rng(7)
     for n in (1, 2, 3, 50):

@@ -118,5 +118,5 @@ def test_pages_and_figures_count_on_a_terminal_and_not_in_logs(tables, tmp_path)
                             capture_output=True, text=True)
     assert logged.returncode == 0
     assert "\r" not in logged.stderr and "figures 21/21" not in logged.stderr
-    assert logged.stderr.startswith("sahelmap: figures: 21 period(s) as png")
+    assert logged.stderr.startswith("sahelmap: figures: 21 periods as png")
     assert _on_terminal("-q", *figures) == ""

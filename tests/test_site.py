@@ -244,3 +244,14 @@ def test_statuses_carry_their_basis_confidence_and_age_into_csv_and_pages(site):
                         [len("SahelMap.setUnits("):-len(");\n")])["features"]
     assert all(r["unit_id"] in shapes for r in period_data(site, "2025-04")["presence"])
     assert shapes[cells[0]["unit_id"]]["name"].startswith("Soum, Sahel (cell h25:")
+
+
+def test_index_only_needs_a_site_to_update(site, tmp_path, capsys):
+    empty = tmp_path / "nothing"
+    assert main(["-q", "site", "--index-only", "--tables", str(site), "--out", str(empty)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no site there to update" in err[0] and str(empty) in err[0]
+    assert not (empty / "index.html").exists()
+    before = (site / "index.html").read_bytes()
+    assert main(["-q", "site", "--index-only", "--tables", str(site), "--out", str(site)]) == 0
+    assert (site / "index.html").read_bytes() == before  # same files: the same overview

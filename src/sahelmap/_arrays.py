@@ -102,6 +102,14 @@ def take_text(values, idx: np.ndarray):
     return pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
+def map_text(s: pd.Series, mapping, default: str) -> pd.Series:
+    """``s.map(mapping).fillna(default)`` as text (``mapping``: a dict, a Series indexed
+    by the values, or a function), each distinct value looked up once."""
+    codes_, uniques = pd.factorize(s, use_na_sentinel=False)
+    mapped = pd.Series(np.asarray(uniques, dtype=object)).map(mapping).fillna(default)
+    return pd.Series(take_text(mapped.to_numpy(dtype=object), codes_), index=s.index)
+
+
 def sorted_text_codes(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
     """(code of each value, the distinct values sorted as text, as Arrow strings);
     missing values read as ''. A column already held as Arrow strings is factorized in

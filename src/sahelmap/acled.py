@@ -114,6 +114,8 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
 
 
 def _column(frame: pd.DataFrame, col: str) -> pd.Series:
+    # the fast reader keeps only COLUMNS: a column read here must be listed there
+    assert col in COLUMNS, f"add {col!r} to acled.COLUMNS"
     return frame[col] if col in frame else pd.Series("", index=frame.index)
 
 
@@ -128,8 +130,9 @@ def _checked(frame: pd.DataFrame, report: ImportReport) -> dict[str, pd.Series]:
     date = parse_dates(get("event_date"), DATE_FORMATS)
     lat, lon = clean_number(get("latitude")), clean_number(get("longitude"))
     bad_id = ids == ""
-    flag(report, frame, bad_id, "event_id_cnty" if "event_id_cnty" in cols else cols[0],
-         "has no event id", "every ACLED row needs event_id_cnty")
+    id_col = next((c for c in ("event_id_cnty", "event_id_no_cnty", "data_id") if c in cols),
+                  "event_id_cnty")
+    flag(report, frame, bad_id, id_col, "has no event id", "every ACLED row needs event_id_cnty")
     bad_date = date.isna()
     flag(report, frame, bad_date, "event_date", "is not a date",
          "ACLED dates look like 2019-02-22, 22/02/2019, 22 February 2019 or 22-Feb-19",

@@ -245,8 +245,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = analyse(out, geodata, places, sensitivity=getattr(args, "sensitivity", False),
                      progress=_count)
     events, report = out["events"], out["report"]
-    allowed = pd.Series(map_codes(events["dataset"], {d: publishable(d) for d in
-                                                      pd.unique(events["dataset"])}, False),
+    allowed = pd.Series(map_codes(events["dataset"], publishable, False),
                         index=events.index).astype(bool)
     if getattr(args, "include_restricted", False):
         allowed[:] = True
@@ -287,11 +286,14 @@ def default_leaflet() -> Path:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
-    from .site import build_site, clean_stale  # the publishing modules load only when used
+    from .site import build_site, clean_stale, write_index  # publishing loads only when used
 
     geodata = _load(args)
     places = build_gazetteer(geodata)
     out = Path(args.out)
+    if args.index_only and not (out / "assets" / "site.js").is_file():
+        raise InputError(f"{out}: no site there to update; build it first with "
+                         f"'sahelmap site --tables {args.tables or out} --out {out}'")
     if args.tables:
         tables = read_tables(args.tables)
     else:
@@ -301,9 +303,8 @@ def cmd_site(args: argparse.Namespace) -> int:
     method_md = method.read_text(encoding="utf-8") if method.is_file() else \
         "# Method\n\nSee docs/method.md in the sahelmap repository."
     if args.index_only:
-        result = build_site(tables, geodata, places, out, leaflet_dist=Path(args.leaflet),
-                            method_md="", tiles=args.tiles, pages=False)
-        _say(f"site: {out / 'index.html'} " + ("updated" if result["written"] else "unchanged"))
+        changed = write_index(tables, geodata, out, tiles=args.tiles)
+        _say(f"site: {out / 'index.html'} " + ("updated" if changed else "unchanged"))
         return 0
     _say(f"site: {len(tables['periods'])} period pages into {out}/")
     try:
@@ -372,7 +373,8 @@ def cmd_figure(args: argparse.Namespace) -> int:
         if args.output and not args.all:
             print(job.draw(wanted[0], [Path(args.output)])[0])
             return 0
-        _say(f"figures: {len(wanted)} period(s) as {', '.join(formats)} into {args.out}/")
+        if args.all:
+            _say(f"figures: {len(wanted)} periods as {', '.join(formats)} into {args.out}/")
         written = write_figures(job, wanted, progress=_count)
     except ValueError as exc:
         raise InputError(str(exc)) from None

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyogrio
 
 from . import styles
+from ._arrays import map_text
 from .units import unit_geometries
 
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
@@ -88,28 +89,11 @@ def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _file_names(paths: pd.Series) -> pd.Series:
-    """The records file's name, not the path on the builder's machine (one Path per
-    distinct value, not per row)."""
-    codes, distinct = pd.factorize(paths.astype(str), use_na_sentinel=False)
-    names = np.array([Path(p).name for p in distinct], dtype=object)
-    return pd.Series(names[codes] if len(codes) else [], index=paths.index, dtype=str)
-
-
 def _text(values: pd.Series) -> pd.Series:
     """Plain text; missing values as empty strings."""
     if isinstance(values.dtype, pd.StringDtype):  # kept in Arrow, not a Python object per row
         return values.fillna("")
     return values.astype(object).where(values.notna(), "").astype(str)
-
-
-def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """``values`` (indexed by unique keys) taken for each of ``keys``, as text ('' where
-    unknown); the same as ``keys.map(values)`` without a Python call per row."""
-    at = values.index.get_indexer(keys)
-    table = pa.array(values.astype(str).tolist() + [""], type=pa.string())
-    taken = table.take(pa.array(np.where(at < 0, len(values), at)))
-    return pd.Series(taken, index=keys.index, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def _shapes(geodata, tables: dict[str, pd.DataFrame]) -> gpd.GeoDataFrame:
@@ -139,11 +123,11 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
     names = shapes.set_index("unit_id")["unit_name"]
     pres = _dates(tables["presence"])
     pres["category"] = category(pres)
-    pres.insert(1, "unit_name", _lookup(names, pres["unit_id"]))
+    pres.insert(1, "unit_name", map_text(pres["unit_id"], names, ""))
     pres["date_uncertain"] = pres["date_uncertain"].astype(str).eq("True")
     zones = _dates(tables["zones"])
     zones["category"] = zones["zone"].astype(str) + ":" + zones["holder"].astype(str)
-    zones.insert(1, "unit_name", _lookup(names, zones["unit_id"]))
+    zones.insert(1, "unit_name", map_text(zones["unit_id"], names, ""))
     axes = gpd.GeoDataFrame(_dates(tables["axes"]), geometry="geometry", crs="EPSG:4326")
     used = _distinct_values(tables["events"].get("place_id", [])) | \
         _distinct_values(tables["claims"].get("place_id", []))
@@ -158,7 +142,8 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
             if col in frame:
                 frame[col] = pd.to_numeric(frame[col], errors="coerce").round().astype("Int64")
         if "file" in frame:
-            frame["file"] = _file_names(frame["file"])
+            # the records file's name, not the path on the builder's machine
+            frame["file"] = map_text(frame["file"].astype(str), lambda p: Path(p).name, "")
         geom = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
         text = [c for c in frame.columns if c != geom and c not in DATE_COLUMNS
                 and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))]

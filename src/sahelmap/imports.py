@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._arrays import take_text
+from ._arrays import map_text, take_text  # noqa: F401  (map_text: the importers use it)
 from ._errors import Problem
 from ._names import name_keys
 from .schema import lower_header
@@ -59,13 +59,6 @@ def publishable(dataset: str) -> bool:
 
 def licence(dataset: str) -> str:
     return LICENCES.get(dataset, ("unknown licence", False))[0]
-
-
-def map_text(s: pd.Series, mapping: dict, default: str) -> pd.Series:
-    """``s.map(mapping).fillna(default)`` as text, each distinct value looked up once."""
-    codes_, uniques = pd.factorize(s, use_na_sentinel=False)
-    mapped = pd.Series(np.asarray(uniques, dtype=object)).map(mapping).fillna(default)
-    return pd.Series(take_text(mapped.to_numpy(dtype=object), codes_), index=s.index)
 
 
 def dates_of(times: pd.Series) -> np.ndarray:

@@ -93,7 +93,7 @@ def aggregate_events(ev: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, b
     starts = np.flatnonzero(np.r_[True, (np.diff(key[0]) != 0) | (np.diff(key[1]) != 0)
                                   | (np.diff(key[2]) != 0)])
     ends = np.r_[starts[1:], len(order)]
-    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(order)]))
+    group = np.repeat(np.arange(len(starts)), ends - starts)
     first = order[starts]
     means = pd.DataFrame({"lon": lon[order], "lat": lat[order],
                           "fatalities": ev["fatalities"].to_numpy(dtype="float64")[order]}
@@ -237,12 +237,14 @@ def page_column(values) -> list | dict:
     ``{"values": distinct, "codes": index of each row's value}``, the distinct values in
     order of first appearance; anything else as the plain list."""
     if isinstance(values, pa.Array) or (isinstance(values, np.ndarray) and values.dtype == bool):
-        coded = pc.dictionary_encode(values if isinstance(values, pa.Array) else pa.array(values))
+        coded = pc.dictionary_encode(values if isinstance(values, pa.Array) else pa.array(values),
+                                     null_encoding="encode")  # a null is a value too
         distinct = coded.dictionary.to_pylist()
         if len(distinct) == 1:
             return {"same": distinct[0]}
         if len(distinct) <= len(values) // 2:
-            return {"values": distinct, "codes": coded.indices.to_numpy().tolist()}
+            return {"values": distinct,
+                    "codes": coded.indices.to_numpy(zero_copy_only=False).tolist()}
         return values.to_pylist() if isinstance(values, pa.Array) else values.tolist()
     values = list(values)
     if values and values.count(values[0]) == len(values):  # NaN never appears: None

@@ -291,7 +291,7 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
     problems: list[Problem] = []
     seen_ids: dict[str, tuple[str, int]] = {}
     reports = []
-    count = progress or (lambda what, done, total: None)
+    count = progress if progress and paths else (lambda what, done, total: None)
     for i, path in enumerate(paths):
         count("import files", i, len(paths))
         name = str(path)
@@ -300,18 +300,11 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
         problems += row_problems
         source = detect(header)
         if kind is None and source in ("acled", "ucdp"):
-            reader = read_acled if source == "acled" else read_ucdp
-            events, report = reader(frame, header, actors, name)
+            events, report, found_problems, bad = _read_export(frame, header, source, actors,
+                                                               name)
             reports.append(report)
-            problems += report.flagged
-            for actor, n in sorted(report.unknown_actors.items()):
-                problems.append(Problem(name, 0, "actor", actor, f"is not a known group ({n} rows)",
-                                        "add it as an alias in geodata/actors.csv",
-                                        level="warning"))
-            bad_lines = {p.line for p in report.flagged if p.level == "error"}
-            if bad_lines:
-                bad = frame[frame["line"].isin(bad_lines)]
-                rejected.append(bad.assign(reason=bad["line"].map(_reasons(report.flagged))))
+            problems += found_problems
+            rejected += [bad] if len(bad) else []
             found["event"].append(events)
             continue
         this_kind = kind or detect_kind(header)
@@ -336,10 +329,10 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
         valid, bad, found_problems = validate(frame, this_kind, actors)
         # record ids must be unique across files of the same dataset
         clash = valid["record_id"].isin(list(seen_ids))
-        for i in np.flatnonzero(clash.to_numpy()):
-            rid = valid["record_id"].iat[i]
+        for j in np.flatnonzero(clash.to_numpy()):
+            rid = valid["record_id"].iat[j]
             other = seen_ids[rid]
-            found_problems.append(Problem(name, int(valid["line"].iat[i]), "record_id", rid,
+            found_problems.append(Problem(name, int(valid["line"].iat[j]), "record_id", rid,
                                           f"is already used at {other[0]}:{other[1]}",
                                           "give every record its own id"))
         if clash.any():
@@ -358,6 +351,21 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
                       else pd.DataFrame(columns=["file", "line", "reason"]))
     return Records(events=out["event"], claims=out["claim"], movements=out["movement"],
                    rejected=rejected_frame, problems=sorted(problems), imports=reports)
+
+
+def _read_export(frame: pd.DataFrame, header: list[str], source: str, actors: pd.DataFrame,
+                 name: str) -> tuple[pd.DataFrame, object, list[Problem], pd.DataFrame]:
+    """An ACLED or UCDP export's events, import report, problems (the flagged rows and the
+    unknown actors) and rejected rows, each with its reason."""
+    reader = read_acled if source == "acled" else read_ucdp
+    events, report = reader(frame, header, actors, name)
+    problems = list(report.flagged)
+    for actor, n in sorted(report.unknown_actors.items()):
+        problems.append(Problem(name, 0, "actor", actor, f"is not a known group ({n} rows)",
+                                "add it as an alias in geodata/actors.csv", level="warning"))
+    bad_lines = {p.line for p in report.flagged if p.level == "error"}
+    bad = frame[frame["line"].isin(bad_lines)] if bad_lines else frame.iloc[:0]
+    return events, report, problems, bad.assign(reason=bad["line"].map(_reasons(report.flagged)))
 
 
 def columns_read(header: list[str]) -> list[int] | None:

@@ -135,46 +135,56 @@ FIT = [[9.0, -12.5], [22.0, 6.0]]  # the map's opening view: the central Sahel
 
 def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataFrame,
                out: Path | str, *, leaflet_dist: Path, method_md: str, tiles: bool = False,
-               max_points: int = 2000, progress=None, workers: int | None = None,
-               pages: bool = True) -> dict:
+               max_points: int = 2000, progress=None, workers: int | None = None) -> dict:
     """Write the site into ``out``; return the paths written and the page sizes.
 
     The period pages are written by ``workers`` processes (default: one per core, at most
     4; see :mod:`._parallel`); each period's data is cut from tables prepared once
-    (:class:`PeriodCutter`). ``progress(what, done, total)`` counts the pages written.
-    ``pages=False`` writes the overview (``index.html``) alone: its links to the figures
-    and downloads follow the files in ``out`` at the time, so it is rewritten once they
-    are built."""
+    (:class:`PeriodCutter`). ``progress(what, done, total)`` counts the pages written."""
     out = Path(out)
+    events, presence, periods = tables["events"], tables["presence"], tables["periods"]
+    info, groups = _site_info(tables, geodata)
+    written = copy_leaflet(leaflet_dist, out) + _write_assets(tables, geodata, places, info, out)
+    sizes: dict[str, int] = {}
+    job = _PeriodJob(PeriodCutter(events, presence, tables["axes"], periods,
+                                  zones=tables.get("zones"), max_points=max_points,
+                                  countries=geodata.countries),
+                     webmap.PeriodPages(info, groups, tiles=tiles, fit=FIT), out)
+    rows = [dict(p._asdict()) for p in periods.itertuples(index=False)]
+    for i, (label, changed, size) in enumerate(each_in_order(job, rows, workers)):
+        written += changed
+        sizes[label] = size
+        if progress:
+            progress("pages", i + 1, len(rows))
+    if write_if_changed(out / "method.html", method_html(method_md)):
+        written.append(out / "method.html")
+    if write_index(tables, geodata, out, tiles=tiles):
+        written.append(out / "index.html")
+    return {"written": written, "sizes": sizes, "start": _start_period(presence, periods)}
+
+
+def write_index(tables: dict[str, pd.DataFrame], geodata: Geodata, out: Path | str, *,
+                tiles: bool = False) -> bool:
+    """Write the overview (``index.html``); whether its bytes changed. Its links to the
+    figures and downloads follow the files in ``out`` now, so make writes it again once
+    the GeoPackage and the figures are built."""
+    out = Path(out)
+    info, groups = _site_info(tables, geodata)
+    start = _start_period(tables["presence"], tables["periods"])
+    return write_if_changed(out / "index.html", webmap.index_page(
+        info, groups, start, _header(info), _body(info, out), tiles=tiles, fit=FIT))
+
+
+def _site_info(tables: dict[str, pd.DataFrame], geodata: Geodata) -> tuple[dict, list[str]]:
+    """What every page says about the site (groups, periods, data range, sources), and
+    the groups present somewhere."""
     events, claims, movements = tables["events"], tables["claims"], tables["movements"]
     presence, periods = tables["presence"], tables["periods"]
-    written: list[Path] = []
-    sizes: dict[str, int] = {}
     data_range = _data_range(events, claims, movements, periods)
     info = webmap.site_info(geodata.actors, periods, data_range,
                             [webmap.records_summary(events, claims, movements,
                                                     tables.get("datasets"))])
-    groups = sorted(set(presence.loc[presence["status"] != "none", "group"]))
-    if pages:
-        written += copy_leaflet(leaflet_dist, out)
-        written += _write_assets(tables, geodata, places, info, out)
-        job = _PeriodJob(PeriodCutter(events, presence, tables["axes"], periods,
-                                      zones=tables.get("zones"), max_points=max_points,
-                                      countries=geodata.countries),
-                         webmap.PeriodPages(info, groups, tiles=tiles, fit=FIT), out)
-        rows = [dict(p._asdict()) for p in periods.itertuples(index=False)]
-        for i, (label, changed, size) in enumerate(each_in_order(job, rows, workers)):
-            written += changed
-            sizes[label] = size
-            if progress:
-                progress("pages", i + 1, len(rows))
-        if write_if_changed(out / "method.html", method_html(method_md)):
-            written.append(out / "method.html")
-    start = _start_period(presence, periods)
-    if write_if_changed(out / "index.html", webmap.index_page(
-            info, groups, start, _header(info), _body(info, out), tiles=tiles, fit=FIT)):
-        written.append(out / "index.html")
-    return {"written": written, "sizes": sizes, "start": start}
+    return info, sorted(set(presence.loc[presence["status"] != "none", "group"]))
 
 
 def _write_assets(tables: dict, geodata: Geodata, places: pd.DataFrame, info: dict,

@@ -29,7 +29,8 @@ def cell_size(ids) -> float | None:
 def unit_geometries(geodata: Geodata, ids) -> gpd.GeoDataFrame:
     """Polygons and names of the given unit ids: admin units, and grid cells (``h<km>:q:r``,
     named after the admin units holding their centre)."""
-    ids = pd.Series(np.asarray(pd.unique(pd.Series(ids)), dtype=object), dtype=object)
+    ids = ids if isinstance(ids, pd.Series) else pd.Series(list(ids), dtype=object)
+    ids = pd.Series(np.asarray(pd.unique(ids), dtype=object), dtype=object)
     km = cell_size(ids)
     units = pd.concat([geodata.admin1, geodata.admin2], ignore_index=True)
     admin = gpd.GeoDataFrame(units[units["unit_id"].isin(set(ids))][
