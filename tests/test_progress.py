@@ -109,6 +109,10 @@ def test_pages_and_figures_count_on_a_terminal_and_not_in_logs(tables, tmp_path)
     out, _ = tables
     err = _on_terminal("site", "--tables", str(out), "--out", str(tmp_path / "site"))
     assert "\rsahelmap: pages 21/21\n" in err
+    err = _on_terminal("gpkg", "--tables", str(out), "-o", str(tmp_path / "s.gpkg"))
+    assert "\rsahelmap: GeoPackage tables 0/" in err
+    last = err.split("GeoPackage tables ")[-1].split("\n")[0]
+    assert last.split("/")[0] == last.split("/")[1]  # the count ends at its total
     figures = ["figure", "--all", "--tables", str(out), "--out", str(tmp_path / "fig"),
                "--dpi", "30", "--format", "png"]
     err = _on_terminal(*figures)

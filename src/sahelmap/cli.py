@@ -339,7 +339,7 @@ def cmd_gpkg(args: argparse.Namespace) -> int:
     from .gpkg import layers as gpkg_layers, write_gpkg
 
     frames = gpkg_layers(_tables_for(args, geodata), geodata, places)
-    write_gpkg(frames, geodata.actors, args.output)
+    write_gpkg(frames, geodata.actors, args.output, progress=_count)
     print(f"{args.output}: " + ", ".join(f"{k} {len(v)}" for k, v in frames.items()))
     return 0
 

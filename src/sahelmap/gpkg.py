@@ -187,8 +187,10 @@ def style_rows(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame) -> pd.
     return pd.DataFrame(rows)
 
 
-def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: Path | str) -> Path:
-    """Write the layers and their styles to ``path`` atomically."""
+def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: Path | str,
+               *, progress=None) -> Path:
+    """Write the layers and their styles to ``path`` atomically; ``progress(what, done,
+    total)`` counts the tables written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.gpkg")
@@ -196,7 +198,7 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
     old = os.environ.get("OGR_CURRENT_DATE")
     os.environ["OGR_CURRENT_DATE"] = FIXED_DATE
     try:
-        _write_tables(frames, actors, tmp)
+        _write_tables(frames, actors, tmp, progress)
         con = sqlite3.connect(tmp)
         try:
             _spatial_views(con, frames)
@@ -212,7 +214,7 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
     return path
 
 
-def _write_tables(frames: dict, actors: pd.DataFrame, tmp: Path) -> None:
+def _write_tables(frames: dict, actors: pd.DataFrame, tmp: Path, progress=None) -> None:
     """Every layer through pyogrio and Arrow; a view's layer as its stored parts (made
     one layer at a time, so only one layer's parts are held at once)."""
     def tables():
@@ -221,7 +223,10 @@ def _write_tables(frames: dict, actors: pd.DataFrame, tmp: Path) -> None:
             yield from (stored_parts(name, frames[name], frames[SHAPES]).items()
                         if name in VIEWS else [(name, frames[name])])
 
+    total = 2 + sum(len(VIEWS[n]) + 1 if n in VIEWS else 1 for n in LAYERS)  # shapes, styles
     for i, (name, frame) in enumerate(tables()):
+        if progress:
+            progress("GeoPackage tables", i, total)
         opts = {"VERSION": "1.3"} if i == 0 else {}
         if name in (SHAPES, "admin_units", "countries"):
             opts["promote_to_multi"] = True
@@ -233,6 +238,8 @@ def _write_tables(frames: dict, actors: pd.DataFrame, tmp: Path) -> None:
                                 append=i > 0, **opts)
     pyogrio.write_dataframe(style_rows(frames, actors), tmp, layer="layer_styles",
                             driver="GPKG", use_arrow=True, append=True, FID="id")
+    if progress:
+        progress("GeoPackage tables", total, total)
 
 
 def stored_parts(name: str, frame: pd.DataFrame, shapes: pd.DataFrame) -> dict[str, pd.DataFrame]:
