@@ -76,22 +76,22 @@ class _Utf8Runs:
         if at[-1] == len(data) - 1:  # the last run may go on in the next chunk
             cut = buf.rfind(b"\n") + 1
             buf, self.pending = buf[:cut], buf[cut:]
-        try:
-            buf.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return True
+        return _decodes(buf)
 
     def _close(self) -> bool:
+        """Whether the run left over from the last chunk decodes (it ends here)."""
         pending, self.pending = self.pending, b""
-        try:
-            pending.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return True
+        return _decodes(pending)
 
-    def done(self) -> bool:
-        return self._close()
+    done = _close  # at the end of the file, the last run ends too
+
+
+def _decodes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _breaks_per_row(column: pa.ChunkedArray) -> np.ndarray:
