@@ -284,12 +284,16 @@ class _Slices:
         return {k: v[s] for k, v in self.cols.items()}
 
 
-def _page_order(frame: pd.DataFrame, keys: list[str], shown: pd.Series) -> np.ndarray:
-    """Positions of the ``shown`` rows ordered by ``keys`` (as text; stable), so the
-    table is cut with one take rather than a filter and a sort."""
+def _page_rows(frame: pd.DataFrame, keys: list[str], shown: pd.Series, cols: list[str]
+               ) -> tuple[pd.DataFrame, list[pd.Series]]:
+    """The ``shown`` rows of ``frame[cols]`` ordered by ``keys`` as text (stable), cut with
+    one take rather than a filter and a sort; and the keys' text in that order."""
     rows = np.flatnonzero(shown.to_numpy(dtype=bool))
-    ranks = [pd.factorize(_str(frame[k]).take(rows), sort=True)[0] for k in keys]
-    return rows[np.lexsort(ranks[::-1])] if len(rows) else rows
+    text = [_str(frame[k]).take(rows) for k in keys]
+    order = np.lexsort([pd.factorize(t, sort=True)[0] for t in text][::-1]) if len(rows) \
+        else np.arange(0)
+    taken = frame[cols].take(rows[order])
+    return taken, [t.take(order).set_axis(taken.index) for t in text]
 
 
 def _presence_slices(presence: pd.DataFrame) -> _Slices:
@@ -298,9 +302,9 @@ def _presence_slices(presence: pd.DataFrame) -> _Slices:
             "confidence", "score", "share", "age_days", "last_evidence", "date_uncertain",
             "evidence_events", "evidence_claims", *(f"area_{k}" for k in AREAS)]
     keep += ["stability"] if "stability" in presence else []
-    pr = presence[keep].take(_page_order(presence, ["period", "unit_id", "group"],
-                                         presence["status"].astype(str) != "none"))
-    pr = pr.assign(_p=_str(pr["period"]), _u=_str(pr["unit_id"]), _g=_str(pr["group"]))
+    pr, (p, u, g) = _page_rows(presence, ["period", "unit_id", "group"],
+                               presence["status"].astype(str) != "none", keep)
+    pr = pr.assign(_p=p, _u=u, _g=g)
     ev, n_ev = _capped(pr["evidence_events"])
     cl, n_cl = _capped(pr["evidence_claims"])
     stability = pr["stability"] if "stability" in pr else pd.Series(np.nan, index=pr.index)
@@ -342,8 +346,9 @@ def _columns(part: dict[str, "_Lazy"], keys: list[str]) -> dict:
 def _zone_slices(zones: pd.DataFrame | None) -> _Slices:
     if zones is None:
         return _Slices(np.array([], dtype=object), {})
-    zr = zones.take(_page_order(zones, ["period", "unit_id"], zones["zone"].astype(str) != "none"))
-    zr = zr.assign(_p=_str(zr["period"]), _u=_str(zr["unit_id"]))
+    zr, (p, u) = _page_rows(zones, ["period", "unit_id"], zones["zone"].astype(str) != "none",
+                            list(zones.columns))
+    zr = zr.assign(_p=p, _u=u)
     stability = zr["stability"] if "stability" in zr else pd.Series(np.nan, index=zr.index)
     cols = {"unit_id": _Lazy(_arrow_text(zr["_u"])),
             "zone": _Lazy(_arrow_text(zr["zone"].astype(str))),
