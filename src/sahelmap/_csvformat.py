@@ -1,5 +1,6 @@
 """CSV text of a frame built column by column with Arrow, byte for byte what
-``DataFrame.to_csv(index=False, lineterminator="\\n", float_format="%.5f")`` writes.
+``DataFrame.to_csv(index=False, lineterminator="\\n", float_format="%.5f")`` writes,
+except that a field holding a carriage return is quoted (see QUOTED).
 
 pandas formats every cell through a Python object (two million presence rows
 take half a minute); here each column becomes one Arrow text array, quoted where
@@ -22,18 +23,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
-def _quoted_characters() -> str:
-    """The characters that make Python's csv writer (as pandas drives it) quote a field."""
-    found = ""
-    for ch in ("\r", "\n", ",", '"', "\t", " "):
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerow([f"a{ch}b", "x"])
-        if buf.getvalue().startswith('"'):
-            found += ch
-    return found
-
-
-QUOTED = _quoted_characters()
+# The characters that make a field quoted: those Python's csv writer (as pandas drives it)
+# quotes, and the carriage return, which it leaves bare before Python 3.12 although every
+# reader (pandas, Arrow, spreadsheets) ends the row there: a note holding one would make
+# the table unreadable.
+QUOTED = '\n\r,"'
 QUOTE_PATTERN = "[" + "".join("\\n" if c == "\n" else "\\r" if c == "\r" else c
                               for c in QUOTED) + "]"
 
@@ -93,8 +87,8 @@ def _dates(s: pd.Series) -> pa.Array:
 
 
 def column_text(s: pd.Series, decimals: int) -> pa.Array | None:
-    """The cells of one column as pandas' CSV writer prints them, quoted where needed
-    (only text can need it: numbers, days and booleans never hold a quote or comma)."""
+    """The cells of one column as pandas' CSV writer prints them, before quoting (only
+    text can need it: numbers, days and booleans never hold a quote or comma)."""
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         if not len(dtype.categories):
@@ -114,25 +108,31 @@ def column_text(s: pd.Series, decimals: int) -> pa.Array | None:
     if pd.api.types.is_float_dtype(dtype):
         return _fixed(s.to_numpy(dtype="float64", na_value=np.nan), decimals)
     if pd.api.types.is_string_dtype(dtype) and dtype != object:
-        return quote(_text(pa.array(s, type=pa.large_string(), from_pandas=True)))
+        return _text(pa.array(s, type=pa.large_string(), from_pandas=True))
     if dtype == object:
         kind = pd.api.types.infer_dtype(s, skipna=True)
         if kind in ("string", "empty"):
-            return quote(_text(pa.array(s.where(s.notna(), None), type=pa.large_string(),
-                                        from_pandas=True)))
+            return _text(pa.array(s.where(s.notna(), None), type=pa.large_string(),
+                                  from_pandas=True))
         if kind == "date":
             return _dates(s)
     return None
 
 
-def quote(text: pa.Array) -> pa.Array:
-    """Fields holding a quote, the delimiter or a line break quoted, quotes doubled."""
+def needs_quotes(text: pa.Array) -> bool:
+    """Whether some field of ``text`` holds a character the csv module quotes (a scan of
+    the bytes, memchr, rules out the common case at once)."""
     data = text.buffers()[2]
     data = data.to_pybytes() if data is not None else b""
-    if not any(ch.encode() in data for ch in QUOTED):
-        return text  # a scan of the bytes (memchr) rules out the common case at once
+    return any(ch.encode() in data for ch in QUOTED)
+
+
+def quote(text: pa.Array) -> pa.Array:
+    """Fields holding a quote, the delimiter or a line break quoted, quotes doubled."""
     need = pc.match_substring_regex(text, QUOTE_PATTERN)
-    doubled = pc.replace_substring(text, '"', '""') if b'"' in data else text
+    if not pc.any(need).as_py():
+        return text
+    doubled = pc.replace_substring(text, '"', '""')
     wrapped = pc.binary_join_element_wise(_s('"'), doubled, _s('"'), _s(""))
     return wrapped if pc.all(need).as_py() else pc.if_else(need, wrapped, text)
 
@@ -140,19 +140,21 @@ def quote(text: pa.Array) -> pa.Array:
 def csv_bytes(frame: pd.DataFrame, decimals: int = 5, order: np.ndarray | None = None
               ) -> bytes | None:
     """The CSV pandas writes for ``frame`` (no index, LF, floats ``%.{decimals}f``), or
-    None when a column is of a type handled only by pandas. ``order``: see csv_parts."""
-    parts = csv_parts(frame, decimals, order)
-    return None if parts is None else b"".join(bytes(p) for p in parts)
+    None when a column is of a type handled only by pandas. ``order``: see csv_blocks."""
+    blocks = csv_blocks(frame, decimals, order)
+    return None if blocks is None else b"".join(bytes(data) for data, _ in blocks)
 
 
 ROWS_PER_PART = 200_000
 THREADS = 2
 
 
-def csv_parts(frame: pd.DataFrame, decimals: int = 5, order: np.ndarray | None = None
-              ) -> Iterator | None:
+def csv_blocks(frame: pd.DataFrame, decimals: int = 5, order: np.ndarray | None = None
+               ) -> Iterator[tuple[memoryview | bytes, list[pa.Array] | None]] | None:
     """:func:`csv_bytes` as buffers to write one after the other, made a block of rows at
     a time on two threads (Arrow works outside the GIL); None if pandas must write it.
+    Each buffer comes with its rows' fields as text before quoting (what a CSV reader
+    gives back), one array per column, or None for the header and the last line break.
     ``order``: the rows in this order (``frame.take(order)``), put in order a block at a
     time once they are text."""
     if len(frame.columns) < 2 or not frame.columns.is_unique:
@@ -161,25 +163,28 @@ def csv_parts(frame: pd.DataFrame, decimals: int = 5, order: np.ndarray | None =
     csv.writer(buf, lineterminator="\n").writerow([str(c) for c in frame.columns])
     header = buf.getvalue().encode("utf-8")
     if not len(frame):
-        return iter([header])
+        return iter([(header, None)])
     with ThreadPoolExecutor(THREADS) as pool:
         cols = list(pool.map(lambda name: column_text(frame[name], decimals), frame.columns))
     if any(c is None for c in cols):
         return None
     # every row starts with its line break: the header goes out without its own
-    cols[0] = pc.binary_join_element_wise(_s("\n"), cols[0], _s(""))
-    return _body(header[:-1], cols, order)
+    return _body(header[:-1], cols, [needs_quotes(c) for c in cols], order)
 
 
-def _rows(cols: list[pa.Array], start: int, order: pa.Array | None = None) -> pa.Array:
+def _rows(cols: list[pa.Array], quoted: list[bool], start: int, order: pa.Array | None = None
+          ) -> tuple[pa.Array, list[pa.Array]]:
     """Rows ``start`` to ``start + ROWS_PER_PART`` (of ``order`` if given) as text, fields
-    joined by commas."""
+    quoted where ``quoted`` says a column may need it and joined by commas; and the
+    block's fields before quoting."""
     if order is None:
-        parts = (c.slice(start, ROWS_PER_PART) for c in cols)
+        parts = [c.slice(start, ROWS_PER_PART) for c in cols]
     else:
         at = order.slice(start, ROWS_PER_PART)
-        parts = (c.take(at) for c in cols)
-    return pc.binary_join_element_wise(*parts, _s(","))
+        parts = [c.take(at) for c in cols]
+    fields = [quote(p) if q else p for p, q in zip(parts, quoted)]
+    fields[0] = pc.binary_join_element_wise(_s("\n"), fields[0], _s(""))
+    return pc.binary_join_element_wise(*fields, _s(",")), parts
 
 
 def _bytes(rows: pa.Array) -> memoryview:
@@ -198,11 +203,13 @@ def _ahead(pool: ThreadPoolExecutor, tasks: list) -> Iterator:
         yield result
 
 
-def _body(header: bytes, cols: list[pa.Array], order: np.ndarray | None) -> Iterator:
-    yield header
+def _body(header: bytes, cols: list[pa.Array], quoted: list[bool], order: np.ndarray | None
+          ) -> Iterator:
+    yield header, None
     starts = list(range(0, len(cols[0]), ROWS_PER_PART))
     order = None if order is None else pa.array(np.asarray(order, dtype="int64"))
     with ThreadPoolExecutor(THREADS) as pool:
-        for rows in _ahead(pool, [partial(_rows, cols, a, order) for a in starts]):
-            yield _bytes(rows)
-    yield b"\n"
+        for rows, parts in _ahead(pool, [partial(_rows, cols, quoted, a, order)
+                                         for a in starts]):
+            yield _bytes(rows), parts
+    yield b"\n", None

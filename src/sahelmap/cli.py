@@ -264,17 +264,18 @@ def cmd_build(args: argparse.Namespace) -> int:
                 .fillna(0).astype(int).reset_index())
     datasets["licence"] = datasets["dataset"].map(licence)
     write_csv(datasets, outdir / "datasets.csv")
-    write_csv(events[allowed], outdir / "events.csv", sort_by=["event_id"])
+    # the tables site, gpkg and figure read back also get a columnar copy (see _mirror)
+    write_csv(events[allowed], outdir / "events.csv", sort_by=["event_id"], mirror=True)
     for kind in ("claims", "movements"):
-        write_csv(out[kind], outdir / f"{kind}.csv", sort_by=[f"{kind[:-1]}_id"])
+        write_csv(out[kind], outdir / f"{kind}.csv", sort_by=[f"{kind[:-1]}_id"], mirror=True)
     write_csv(report, outdir / "geocode_report.csv")
     _say("presence and axes with the default settings")
-    write_table(result["presence"], outdir / "presence.csv")
-    write_table(result["zones"], outdir / "zones.csv")
+    write_table(result["presence"], outdir / "presence.csv", mirror=True)
+    write_table(result["zones"], outdir / "zones.csv", mirror=True)
     if "runs" in result:
         write_table(result["runs"], outdir / "sensitivity.csv")
     write_table(result["axes"], outdir / "axes.geojson")
-    write_table(result["periods"], outdir / "periods.csv")
+    write_table(result["periods"], outdir / "periods.csv", mirror=True)
     _say(f"wrote {outdir}/: events, claims, movements, geocode_report "
                     f"({len(report)} rows), presence ({len(result['presence'])} rows), "
                     f"zones ({len(result['zones'])}), axes ({len(result['axes'])})")

@@ -6,6 +6,7 @@ Only writer modules touch output files.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,14 +15,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._csvformat import csv_parts
+from ._csvformat import csv_blocks
+from ._mirror import Mirror
 
 
-def write_csv(frame: pd.DataFrame, path: Path | str, *, sort_by: list[str] | None = None) -> Path:
+def write_csv(frame: pd.DataFrame, path: Path | str, *, sort_by: list[str] | None = None,
+              mirror: bool = False) -> Path:
     """Write ``frame`` as UTF-8 CSV with LF line ends, atomically.
 
     A GeoDataFrame loses its geometry column (points are already in
     ``latitude``/``longitude``; lines are written as WKT in ``geometry_wkt``).
+    ``mirror``: also keep the columnar copy the later steps read (:mod:`._mirror`).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,18 +34,38 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, sort_by: list[str] | Non
         if not geom.geom_type.isin(["Point"]).all() and geom.notna().any():
             frame = frame.assign(geometry_wkt=geom.to_wkt(rounding_precision=5).fillna(""))
         frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    copy = Mirror(path)
+    copy.discard()  # whatever happens next, never a copy that no longer matches
     order = sort_order(frame, sort_by) if sort_by else None
     tmp = path.with_name(f".{path.name}.tmp")
-    parts = csv_parts(frame, decimals=5, order=order)  # pandas' bytes, made by Arrow
-    if parts is None:
+    blocks = csv_blocks(frame, decimals=5, order=order)  # pandas' bytes, made by Arrow
+    if blocks is None:
         frame = frame if order is None else frame.take(order)
         frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.5f")
-    else:
-        with open(tmp, "wb") as fh:
-            for part in parts:
-                fh.write(part)
+        os.replace(tmp, path)
+        return path
+    with open(tmp, "wb") as fh, _mirror_writer(copy if mirror else None, frame) as columns:
+        size = 0
+        for data, cols in blocks:
+            fh.write(data)
+            size += memoryview(data).nbytes
+            if columns and cols is not None:
+                columns.write(cols)
+        if columns:
+            columns.finish(size)
     os.replace(tmp, path)
+    if mirror:
+        copy.seal()
     return path
+
+
+@contextmanager
+def _mirror_writer(copy: Mirror | None, frame: pd.DataFrame):
+    if copy is None:
+        yield None
+    else:
+        with copy.writer([str(c) for c in frame.columns]) as columns:
+            yield columns
 
 
 def sort_order(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
@@ -55,16 +79,17 @@ def sort_order(frame: pd.DataFrame, by: list[str]) -> np.ndarray:
 TABLE_FORMATS = (".csv", ".geojson", ".parquet")
 
 
-def write_table(frame: pd.DataFrame, path: Path | str) -> Path:
+def write_table(frame: pd.DataFrame, path: Path | str, *, mirror: bool = False) -> Path:
     """Write a table by its suffix: ``.csv``, ``.geojson`` (needs geometry) or
-    ``.parquet`` (GeoParquet when the frame has geometry). Atomic and deterministic."""
+    ``.parquet`` (GeoParquet when the frame has geometry). Atomic and deterministic.
+    ``mirror``: see :func:`write_csv`."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in TABLE_FORMATS:
         raise ValueError(f"{path}: output format {suffix or '(none)'!r} is not supported; "
                          f"use one of: {', '.join(TABLE_FORMATS)}")
     if suffix == ".csv":
-        return write_csv(frame, path)
+        return write_csv(frame, path, mirror=mirror)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp{suffix}")
     frame = frame.copy()

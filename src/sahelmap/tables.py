@@ -9,9 +9,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ._errors import InputError
+from ._mirror import Mirror
 from .axes import AXIS_COLUMNS
 
 CSV_TABLES = ("events", "claims", "movements", "presence", "zones", "periods")
@@ -27,8 +29,12 @@ def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
     """A table written by sahelmap, every column as text (empty cells as '') except
     ``numbers``, read as floats (empty as NaN): the frame ``pd.read_csv(path, dtype=str,
     keep_default_na=False)`` and ``pd.to_numeric(errors="coerce")`` give, read by Arrow on
-    several threads (values may span lines: notes do). A number column Arrow cannot
-    read is left to pandas."""
+    several threads (values may span lines: notes do), or from its columnar copy
+    (:mod:`._mirror`) while that still describes it. A number column Arrow cannot read
+    is left to pandas."""
+    table = _from_mirror(path, numbers)
+    if table is not None:
+        return table.combine_chunks().to_pandas()
     with open(path, encoding="utf-8", newline="") as fh:
         names = next(csv.reader(fh), [])
     types = {n: pa.float64() if n in numbers else pa.string() for n in names}
@@ -49,6 +55,25 @@ def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
     # copy the whole column each time (a period's events cut from a million: 240 ms
     # instead of 10 ms)
     return table.combine_chunks().to_pandas()
+
+
+def _from_mirror(path: Path, numbers: tuple[str, ...]) -> pa.Table | None:
+    """The table as the CSV reader gives it, from the columnar copy (numbers parsed from
+    their text as the reader parses them); None to read the CSV."""
+    table = Mirror(path).table()
+    if table is None or (numbers and not table.num_rows):
+        return None
+    try:
+        for name in numbers:
+            if name in table.column_names:
+                text = table[name]
+                i = table.column_names.index(name)
+                table = table.set_column(i, name, pc.cast(
+                    pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text),
+                    pa.float64()))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # not a number after all: the CSV path says what to do
+    return table
 
 
 def _numbers_by_pandas(path: Path, numbers: tuple[str, ...]) -> pd.DataFrame:
