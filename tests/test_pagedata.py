@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings, strategies as st
 import pandas as pd
 
 from sahelmap import webmap
@@ -61,6 +62,19 @@ def test_rounding_is_pythons_own():
     x = np.array([0.285, 1.0005, 2.675, -0.0004999, np.nan, np.inf, 12.5, 0.1 + 0.2])
     assert rounded(x, 3).tolist() == [None if not np.isfinite(v) else round(float(v), 3)
                                       for v in x]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                          st.floats(min_value=-2, max_value=2),
+                          # ties and near-ties of the third and fourth decimals
+                          st.integers(-10**6, 10**6).map(lambda k: (k + 0.5) / 1e3),
+                          st.integers(-10**6, 10**6).map(lambda k: (k + 0.5) / 1e4 + 1e-13)),
+                min_size=1, max_size=40), st.sampled_from([3, 4]))
+def test_rounding_in_bulk_is_pythons_round_sign_included(values, nd):
+    x = np.array(values, dtype="float64")
+    expected = [None if not np.isfinite(v) else repr(round(v, nd)) for v in values]
+    assert [None if v is None else repr(v) for v in rounded(x, nd).tolist()] == expected
 
 
 def test_evidence_lists_capped_as_before():

@@ -44,14 +44,14 @@ def _text(values) -> pa.Array:
     return pc.fill_null(arr.cast(pa.large_string()), "")
 
 
-def _fixed(x: np.ndarray, decimals: int) -> pa.Array:
+def fixed_decimals(x: np.ndarray, decimals: int) -> pa.Array:
     """``'%.{decimals}f' % v`` for every float (NaN as empty text), exactly as Python
     rounds: the decimal is made from integers wherever ``x * 10**decimals`` is not within
     reach of a rounding tie; the few others are formatted by Python."""
     x = np.asarray(x, dtype="float64")
     valid = ~np.isnan(x)
     if not valid.all():  # format the numbers only, then spread them back among the gaps
-        made = _fixed(x[valid], decimals)
+        made = fixed_decimals(x[valid], decimals)
         at = np.cumsum(valid) - 1
         return _text(made.take(pa.array(at, mask=~valid)))
     scale = 10 ** decimals
@@ -106,7 +106,7 @@ def column_text(s: pd.Series, decimals: int) -> pa.Array | None:
     if pd.api.types.is_integer_dtype(dtype):
         return _text(pa.array(s, type=pa.int64()))
     if pd.api.types.is_float_dtype(dtype):
-        return _fixed(s.to_numpy(dtype="float64", na_value=np.nan), decimals)
+        return fixed_decimals(s.to_numpy(dtype="float64", na_value=np.nan), decimals)
     if pd.api.types.is_string_dtype(dtype) and dtype != object:
         return _text(pa.array(s, type=pa.large_string(), from_pandas=True))
     if dtype == object:

@@ -21,6 +21,8 @@ import pyarrow.compute as pc
 import shapely
 import shapely.ops
 
+from ._csvformat import fixed_decimals
+
 EVENT_FIELDS = ["id", "lon", "lat", "date_start", "date_end", "date_precision", "place", "admin",
                 "geocode_method", "location_precision", "actor", "actor_raw", "opponent",
                 "event_type", "fatalities", "source", "confidence", "notes", "count"]
@@ -41,14 +43,16 @@ def _str(series: pd.Series) -> pd.Series:
 
 
 def rounded(values, nd: int) -> np.ndarray:
-    """``_num(x, nd)`` of every value as an object array (None where not finite), Python's
-    own rounding applied once per distinct value."""
+    """``_num(x, nd)`` of every value as an object array (None where not finite): Python's
+    ``round(x, nd)``, which is the float nearest the decimal ``'%.{nd}f' % x`` (both
+    round correctly), so the decimals are made in bulk as the CSV writer makes them and
+    read back."""
     x = _floats(values)
     out = np.full(len(x), None, dtype=object)
     ok = np.isfinite(x)
     if ok.any():
-        uniq, back = np.unique(x[ok], return_inverse=True)
-        out[ok] = np.array([round(v, nd) for v in uniq.tolist()], dtype=object)[back.ravel()]
+        back = pc.cast(fixed_decimals(x[ok], nd), pa.float64())
+        out[ok] = back.to_numpy(zero_copy_only=False).astype(object)
     return out
 
 
@@ -191,9 +195,9 @@ def display_lines(axes: pd.DataFrame, countries=None) -> list:
     return out
 
 
-def _capped(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _capped(ids: pd.Series | pa.Array) -> tuple[pa.Array, np.ndarray]:
     """The first :data:`EVIDENCE_SHOWN` ids of each '|'-joined list, and how many it holds."""
-    arr = _arrow_text(ids)
+    arr = ids if isinstance(ids, pa.Array) else _arrow_text(ids)
     parts = pc.split_pattern(arr, "|", max_splits=EVIDENCE_SHOWN)  # the rest stays in one
     head = pc.binary_join(pc.list_slice(parts, 0, EVIDENCE_SHOWN),
                           pa.scalar("|", pa.large_string()))
@@ -296,35 +300,78 @@ def _page_rows(frame: pd.DataFrame, keys: list[str], shown: pd.Series, cols: lis
     return taken, [t.take(order).set_axis(taken.index) for t in text]
 
 
-def _presence_slices(presence: pd.DataFrame) -> _Slices:
-    """Presence rows above 'none', ordered by period, unit and group, as page columns."""
-    keep = ["period", "unit_id", "group", "unit_level", "spatial", "status", "label", "basis",
-            "confidence", "score", "share", "age_days", "last_evidence", "date_uncertain",
-            "evidence_events", "evidence_claims", *(f"area_{k}" for k in AREAS)]
-    keep += ["stability"] if "stability" in presence else []
-    pr, (p, u, g) = _page_rows(presence, ["period", "unit_id", "group"],
-                               presence["status"].astype(str) != "none", keep)
-    pr = pr.assign(_p=p, _u=u, _g=g)
-    ev, n_ev = _capped(pr["evidence_events"])
-    cl, n_cl = _capped(pr["evidence_claims"])
-    stability = pr["stability"] if "stability" in pr else pd.Series(np.nan, index=pr.index)
-    cols = {"unit_id": _Lazy(_arrow_text(pr["_u"])), "group": _Lazy(_arrow_text(pr["_g"])),
-            "score": _Lazy(_floats(pr["score"]), 3), "share": _Lazy(_floats(pr["share"]), 3),
-            "age_days": _Lazy(pr["age_days"].to_numpy(dtype="int64")),
-            "last_evidence": _Lazy(_arrow_text(pr["last_evidence"])),
-            "date_uncertain": _Lazy(pr["date_uncertain"].to_numpy(dtype=bool)),
-            "evidence_events": _Lazy(ev), "n_evidence_events": _Lazy(n_ev),
-            "evidence_claims": _Lazy(cl), "n_evidence_claims": _Lazy(n_cl),
-            "stability": _Lazy(_floats(stability), 3)}
-    for k in ("unit_level", "spatial", "status", "label", "basis", "confidence"):
-        cols[k] = _Lazy(_arrow_text(pr[k].astype(str)))
-    cell = (pr["unit_level"].astype(str) == "cell").to_numpy()
-    for k in AREAS:  # shown for admin units only; a cell's row has no such field
-        area = _floats(pr[f"area_{k}"]).copy()
-        area[cell] = np.nan
-        cols[f"area_{k}"] = _Lazy(area, 4)
-    cols["_cell"] = cell
-    return _Slices(pr["_p"].to_numpy(dtype=object), cols)
+PRESENCE_TEXT = ("unit_level", "spatial", "status", "label", "basis", "confidence")
+
+
+class _PresenceCut:
+    """Presence rows above 'none', one period at a time, ordered by unit and group (as
+    text, stable), as page columns. The table's columns are made compact once, in the
+    table's own order when it is already sorted by period, unit and group (as build
+    writes it); each period's rows are then cut, filtered and shaped by the worker that
+    writes its page, so the main process never copies the whole table."""
+
+    def __init__(self, presence: pd.DataFrame):
+        period, unit, group = (_arrow_text(presence[k]) for k in ("period", "unit_id", "group"))
+        shown = (presence["status"].astype(str) != "none").to_numpy()
+        order = None if _text_sorted([period, unit, group]) else np.lexsort(
+            [pd.factorize(np.asarray(t, dtype=object), sort=True)[0]
+             for t in (group, unit, period)])
+        stability = presence["stability"] if "stability" in presence \
+            else pd.Series(np.nan, index=presence.index)
+        cols = {"unit_id": unit, "group": group,
+                "score": (_floats(presence["score"]), 3), "share": (_floats(presence["share"]), 3),
+                "age_days": presence["age_days"].to_numpy(dtype="int64"),
+                "last_evidence": _arrow_text(presence["last_evidence"]),
+                "date_uncertain": presence["date_uncertain"].to_numpy(dtype=bool),
+                "evidence_events": _arrow_text(presence["evidence_events"]),
+                "evidence_claims": _arrow_text(presence["evidence_claims"]),
+                "stability": (_floats(stability), 3),
+                **{k: _arrow_text(presence[k].astype(str)) for k in PRESENCE_TEXT}}
+        cell = (presence["unit_level"].astype(str) == "cell").to_numpy()
+        for k in AREAS:  # shown for admin units only; a cell's row has no such field
+            area = _floats(presence[f"area_{k}"]).copy()
+            area[cell] = np.nan
+            cols[f"area_{k}"] = (area, 4)
+        cols["_cell"] = cell
+        if order is not None:  # not as build writes it: put in order once
+            at = pa.array(order)
+            cols = {k: v.take(at) if isinstance(v, pa.Array) else
+                    (v[0][order], v[1]) if isinstance(v, tuple) else v[order]
+                    for k, v in cols.items()}
+            period, shown = period.take(at), shown[order]
+        self.cols, self.shown = cols, shown
+        self.at = _Slices(np.asarray(period, dtype=object), {}).at
+
+    def rows(self, label: str) -> dict:
+        """The period's shown rows, column by column (:class:`_Lazy`)."""
+        s = self.at.get(label, slice(0, 0))
+        rows = s.start + np.flatnonzero(self.shown[s])
+        at = pa.array(rows, type=pa.int64())
+        part = {}
+        for k, v in self.cols.items():
+            if isinstance(v, pa.Array):
+                part[k] = v.take(at)
+            elif isinstance(v, tuple):
+                part[k] = _Lazy(v[0][rows], v[1])
+            else:
+                part[k] = v[rows]
+        for k in ("evidence_events", "evidence_claims"):
+            part[k], part[f"n_{k}"] = _capped(part[k])
+        return {k: v if isinstance(v, _Lazy) or k == "_cell" else _Lazy(v)
+                for k, v in part.items()}
+
+
+def _text_sorted(keys: list[pa.Array]) -> bool:
+    """Whether the rows are in the order of ``keys`` as text (Arrow compares UTF-8 bytes,
+    which order as Python orders the text)."""
+    n = len(keys[0])
+    if n < 2:
+        return True
+    a, b = [k.slice(0, n - 1) for k in keys], [k.slice(1) for k in keys]
+    ordered = pc.less_equal(a[-1], b[-1])
+    for x, y in zip(a[-2::-1], b[-2::-1]):
+        ordered = pc.or_(pc.less(x, y), pc.and_(pc.equal(x, y), ordered))
+    return bool(pc.all(ordered).as_py())
 
 
 def _presence_columns(part: dict[str, np.ndarray]) -> dict:
@@ -429,7 +476,7 @@ class PeriodCutter:
         self.pts = _event_points_table(events)
         self.pts_start, self.pts_end = self.rank(self.pts["date_start"]), self.rank(self.pts["date_end"])
         self.undrawn_start, self.undrawn_end = self.ev_start[~shown], self.ev_end[~shown]
-        self.presence = _presence_slices(presence)
+        self.presence = _PresenceCut(presence)
         self.zones = _zone_slices(zones)
         self.axes = axes.assign(_p=_str(axes["period"])).sort_values(
             ["_p", "kind", "axis_id"], kind="stable")

@@ -4,6 +4,7 @@ site can be rendered from them without recomputing the analysis."""
 from __future__ import annotations
 
 import csv
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -63,17 +64,20 @@ def _from_mirror(path: Path, numbers: tuple[str, ...]) -> pa.Table | None:
     table = Mirror(path).table()
     if table is None or (numbers and not table.num_rows):
         return None
-    try:
-        for name in numbers:
-            if name in table.column_names:
-                text = table[name]
-                i = table.column_names.index(name)
-                table = table.set_column(i, name, pc.cast(
-                    pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text),
-                    pa.float64()))
+    names = [n for n in numbers if n in table.column_names]
+    try:  # parsed as the CSV reader parses them; Arrow works outside the GIL: two threads
+        with ThreadPoolExecutor(2) as pool:
+            parsed = list(pool.map(lambda n: _parse_floats(table[n]), names))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # not a number after all: the CSV path says what to do
+    for name, values in zip(names, parsed):
+        table = table.set_column(table.column_names.index(name), name, values)
     return table
+
+
+def _parse_floats(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text),
+                   pa.float64())
 
 
 def _numbers_by_pandas(path: Path, numbers: tuple[str, ...]) -> pd.DataFrame:
