@@ -122,3 +122,29 @@ def test_page_columns_take_their_most_compact_form_and_keep_every_value():
     for n in (1, 2, 3, 50):
         values = rng.choice(["", "present", "control (claimed)", "<b>&"], n).tolist()
         assert _column(page_column(pa.array(values)), n) == values
+
+
+def test_presence_rows_in_any_order_give_the_same_pages(geodata, tmp_path):
+    """Build writes presence sorted by period, unit and group, and the pages use that
+    order as it is; rows in another order (a table from elsewhere) are sorted first and
+    give the very same page data."""
+    from sahelmap.cli import main
+    from sahelmap.pagedata import PeriodCutter, _arrow_text, _text_sorted
+    from sahelmap.tables import read_tables
+
+    assert main(["-q", "build", "--out", str(tmp_path)]) == 0
+    tables = read_tables(tmp_path)
+    presence = tables["presence"]
+    shuffled = presence.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    keys = ("period", "unit_id", "group")
+    assert _text_sorted([_arrow_text(presence[k]) for k in keys])
+    assert not _text_sorted([_arrow_text(shuffled[k]) for k in keys])
+    cuts = [PeriodCutter(tables["events"], p, tables["axes"], tables["periods"],
+                         zones=tables["zones"], countries=geodata.countries)
+            for p in (presence, shuffled)]
+    seen = 0
+    for row in tables["periods"].itertuples(index=False):
+        a, b = (c.data(dict(row._asdict())) for c in cuts)
+        assert a["presence"] == b["presence"], row.period
+        seen += a["presence"]["n"]
+    assert seen == int((presence["status"] != "none").sum())
