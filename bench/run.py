@@ -164,7 +164,8 @@ def user_path(n: int) -> dict:
                 raise SystemExit(f"bench: {name} failed: {step['err']}")
             result["steps"][name] = {"s": step["s"], "rss_mb": step["rss_mb"]}
         data = [p.stat().st_size for p in (out / "data").glob("*.js")]
-        result.update(tables_mb=sum((out / f).stat().st_size for f in
+        result.update(copies_mb=_tree_mb(out / ".sahelmap"),
+                      tables_mb=sum((out / f).stat().st_size for f in
                                     ("events.csv", "presence.csv", "zones.csv")) / 1e6,
                       site_mb=_tree_mb(out / "data") + _tree_mb(out / "assets")
                       + sum(p.stat().st_size for p in out.glob("*.html")) / 1e6,
@@ -230,7 +231,8 @@ def user_lines(user: list[dict]) -> list[str]:
     lines.append("| **build + site + gpkg** | " + " | ".join(
         f"**{t:.1f} s**, peak {p:,.0f} MB" for t, p in zip(total, peak)) + " |")
     lines.append("| outputs | " + " | ".join(
-        f"tables {u['tables_mb']:.0f} MB, site {u['site_mb']:.0f} MB (largest period data "
+        f"tables {u['tables_mb']:.0f} MB (their columnar copies "
+        f"{u.get('copies_mb', 0):.0f} MB), site {u['site_mb']:.0f} MB (largest period data "
         f"{u['largest_data_mb']:.2f} MB), GeoPackage {u['gpkg_mb']:.0f} MB" for u in user) + " |")
     if len(user) >= 2:
         big, small = user[-1], user[0]
