@@ -3,10 +3,13 @@
 except that a field holding a carriage return is quoted (see QUOTED).
 
 pandas formats every cell through a Python object (two million presence rows
-take half a minute); here each column becomes one Arrow text array, quoted where
-the csv module would quote it, and the rows are joined in C. A column of a type
-not handled here (datetimes, mixed objects, non-text categories) returns None
-and the caller lets pandas write the frame.
+take half a minute); here a block of rows at a time, each column becomes an
+Arrow text array, quoted where the csv module would quote it, and the rows are
+joined in C. Blocks are small (50,000 rows) so that only a little of the table
+exists as text at once: whole columns of a million events as text held over a
+gigabyte. A column of a type not handled here (datetimes, mixed objects,
+non-text categories) makes csv_blocks return None and the caller lets pandas
+write the frame.
 """
 
 from __future__ import annotations
@@ -86,45 +89,68 @@ def _dates(s: pd.Series) -> pa.Array:
     return _text(text.take(pa.array(codes, mask=codes < 0)))
 
 
-def column_text(s: pd.Series, decimals: int) -> pa.Array | None:
-    """The cells of one column as pandas' CSV writer prints them, before quoting (only
-    text can need it: numbers, days and booleans never hold a quote or comma)."""
+def column_kind(s: pd.Series) -> str | None:
+    """How :func:`column_text` writes the column (decided once for the whole column, so
+    that every block of its rows is written alike); None if only pandas can write it."""
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         if not len(dtype.categories):
-            return _text(pa.nulls(len(s), pa.large_string()))
+            return "category"
         if not pd.api.types.is_string_dtype(dtype.categories.dtype):
             return None
-        cats = column_text(pd.Series(dtype.categories), decimals)
-        if cats is None:
-            return None
-        codes = s.cat.codes.to_numpy()
-        return _text(cats.take(pa.array(codes, mask=codes < 0)))
+        return "category" if column_kind(pd.Series(dtype.categories)) else None
     if pd.api.types.is_bool_dtype(dtype):
-        arr = pa.array(s.astype("boolean"), type=pa.bool_())
-        return _text(pc.if_else(arr, _s("True"), _s("False")))
+        return "bool"
     if pd.api.types.is_integer_dtype(dtype):
-        return _text(pa.array(s, type=pa.int64()))
+        return "int"
     if pd.api.types.is_float_dtype(dtype):
-        return fixed_decimals(s.to_numpy(dtype="float64", na_value=np.nan), decimals)
+        return "float"
     if pd.api.types.is_string_dtype(dtype) and dtype != object:
-        return _text(pa.array(s, type=pa.large_string(), from_pandas=True))
+        return "text"
     if dtype == object:
         kind = pd.api.types.infer_dtype(s, skipna=True)
-        if kind in ("string", "empty"):
-            return _text(pa.array(s.where(s.notna(), None), type=pa.large_string(),
-                                  from_pandas=True))
-        if kind == "date":
-            return _dates(s)
+        return "text" if kind in ("string", "empty") else "date" if kind == "date" else None
+    return None
+
+
+def column_text(s: pd.Series, decimals: int, kind: str | None = None) -> pa.Array | None:
+    """The cells of one column as pandas' CSV writer prints them, before quoting (only
+    text can need it: numbers, days and booleans never hold a quote or comma).
+    ``kind``: :func:`column_kind` of the whole column when ``s`` is a block of it."""
+    kind = kind or column_kind(s)
+    if kind == "category":
+        dtype = s.dtype
+        if not len(dtype.categories):
+            return _text(pa.nulls(len(s), pa.large_string()))
+        cats = column_text(pd.Series(dtype.categories), decimals)
+        codes = s.cat.codes.to_numpy()
+        return _text(cats.take(pa.array(codes, mask=codes < 0)))
+    if kind == "bool":
+        arr = pa.array(s.astype("boolean"), type=pa.bool_())
+        return _text(pc.if_else(arr, _s("True"), _s("False")))
+    if kind == "int":
+        return _text(pa.array(s, type=pa.int64()))
+    if kind == "float":
+        return fixed_decimals(s.to_numpy(dtype="float64", na_value=np.nan), decimals)
+    if kind == "text":
+        if s.dtype == object:
+            s = s.where(s.notna(), None)
+        return _text(pa.array(s, type=pa.large_string(), from_pandas=True))
+    if kind == "date":
+        return _dates(s)
     return None
 
 
 def needs_quotes(text: pa.Array) -> bool:
     """Whether some field of ``text`` holds a character the csv module quotes (a scan of
-    the bytes, memchr, rules out the common case at once)."""
+    the bytes behind its values, memchr, rules out the common case at once)."""
     data = text.buffers()[2]
-    data = data.to_pybytes() if data is not None else b""
-    return any(ch.encode() in data for ch in QUOTED)
+    if data is None or not len(text):
+        return False
+    width = "int64" if pa.types.is_large_string(text.type) else "int32"
+    offsets = np.frombuffer(text.buffers()[1], width)
+    values = memoryview(data)[offsets[text.offset]:offsets[text.offset + len(text)]].tobytes()
+    return any(ch.encode() in values for ch in QUOTED)
 
 
 def quote(text: pa.Array) -> pa.Array:
@@ -145,7 +171,7 @@ def csv_bytes(frame: pd.DataFrame, decimals: int = 5, order: np.ndarray | None =
     return None if blocks is None else b"".join(bytes(data) for data, _ in blocks)
 
 
-ROWS_PER_PART = 200_000
+ROWS_PER_PART = 50_000  # rows made into text at once, per thread
 THREADS = 2
 
 
@@ -164,25 +190,23 @@ def csv_blocks(frame: pd.DataFrame, decimals: int = 5, order: np.ndarray | None 
     header = buf.getvalue().encode("utf-8")
     if not len(frame):
         return iter([(header, None)])
-    with ThreadPoolExecutor(THREADS) as pool:
-        cols = list(pool.map(lambda name: column_text(frame[name], decimals), frame.columns))
-    if any(c is None for c in cols):
+    kinds = [column_kind(frame[name]) for name in frame.columns]
+    if any(k is None for k in kinds):
         return None
     # every row starts with its line break: the header goes out without its own
-    return _body(header[:-1], cols, [needs_quotes(c) for c in cols], order)
+    return _body(header[:-1], frame, kinds, decimals, order)
 
 
-def _rows(cols: list[pa.Array], quoted: list[bool], start: int, order: pa.Array | None = None
-          ) -> tuple[pa.Array, list[pa.Array]]:
+def _rows(frame: pd.DataFrame, kinds: list[str], decimals: int, start: int,
+          order: np.ndarray | None = None) -> tuple[pa.Array, list[pa.Array]]:
     """Rows ``start`` to ``start + ROWS_PER_PART`` (of ``order`` if given) as text, fields
-    quoted where ``quoted`` says a column may need it and joined by commas; and the
-    block's fields before quoting."""
-    if order is None:
-        parts = [c.slice(start, ROWS_PER_PART) for c in cols]
-    else:
-        at = order.slice(start, ROWS_PER_PART)
-        parts = [c.take(at) for c in cols]
-    fields = [quote(p) if q else p for p, q in zip(parts, quoted)]
+    quoted where needed and joined by commas; and the block's fields before quoting.
+    Only a block's text is made at a time: the whole table's would hold gigabytes."""
+    stop = start + ROWS_PER_PART
+    block = frame.iloc[start:stop] if order is None else frame.take(order[start:stop])
+    parts = [column_text(block[name], decimals, kind)
+             for name, kind in zip(frame.columns, kinds)]
+    fields = [quote(p) if needs_quotes(p) else p for p in parts]
     fields[0] = pc.binary_join_element_wise(_s("\n"), fields[0], _s(""))
     return pc.binary_join_element_wise(*fields, _s(",")), parts
 
@@ -203,13 +227,13 @@ def _ahead(pool: ThreadPoolExecutor, tasks: list) -> Iterator:
         yield result
 
 
-def _body(header: bytes, cols: list[pa.Array], quoted: list[bool], order: np.ndarray | None
-          ) -> Iterator:
+def _body(header: bytes, frame: pd.DataFrame, kinds: list[str], decimals: int,
+          order: np.ndarray | None) -> Iterator:
     yield header, None
-    starts = list(range(0, len(cols[0]), ROWS_PER_PART))
-    order = None if order is None else pa.array(np.asarray(order, dtype="int64"))
+    starts = list(range(0, len(frame), ROWS_PER_PART))
+    order = None if order is None else np.asarray(order, dtype="int64")
     with ThreadPoolExecutor(THREADS) as pool:
-        for rows, parts in _ahead(pool, [partial(_rows, cols, quoted, a, order)
+        for rows, parts in _ahead(pool, [partial(_rows, frame, kinds, decimals, a, order)
                                          for a in starts]):
             yield _bytes(rows), parts
     yield b"\n", None

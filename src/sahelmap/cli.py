@@ -265,7 +265,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     datasets["licence"] = datasets["dataset"].map(licence)
     write_csv(datasets, outdir / "datasets.csv")
     # the tables site, gpkg and figure read back also get a columnar copy (see _mirror)
-    write_csv(events[allowed], outdir / "events.csv", sort_by=["event_id"], mirror=True)
+    published = events if allowed.all() else events[allowed]  # no copy of a million rows
+    write_csv(published, outdir / "events.csv", sort_by=["event_id"], mirror=True)
     for kind in ("claims", "movements"):
         write_csv(out[kind], outdir / f"{kind}.csv", sort_by=[f"{kind[:-1]}_id"], mirror=True)
     write_csv(report, outdir / "geocode_report.csv")
