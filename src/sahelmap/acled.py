@@ -99,13 +99,10 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
         return empty("event"), report
     report.rows_read = len(frame)
     checked = _checked(frame, report)
-    ok = checked.pop("ok")
-    if not ok.all():  # rejected rows leave before the events are made (one copy, not two)
-        rows = np.flatnonzero(ok.to_numpy())
-        frame = frame.take(rows).reset_index(drop=True)
-        checked = {k: v.take(rows).reset_index(drop=True) for k, v in checked.items()}
-        if frame.empty:  # every row rejected
-            return empty("event"), report
+    if not checked["ok"].any():  # every row rejected
+        return empty("event"), report
+    # rejected rows are carried along and left out once, with the merged repeats: a copy
+    # of a million rows to drop a few costs more than making their (unused) fields
     out, keep = _events(frame, checked, actors, monadic, report)
     out = out if keep.all() else out[keep.to_numpy()]
     out = out.reset_index(drop=True)
@@ -149,19 +146,20 @@ def _checked(frame: pd.DataFrame, report: ImportReport) -> dict[str, pd.Series]:
 
 def _events(frame: pd.DataFrame, checked: dict, actors: pd.DataFrame, monadic: bool,
             report: ImportReport) -> tuple[pd.DataFrame, pd.Series]:
-    """Canonical events of the accepted rows, and which to keep: actor-based exports
-    repeat an event once per actor, and the repeats are merged into its first row."""
+    """Canonical events of the rows, and which to keep: the accepted ones (``ok``), less
+    the repeats of actor-based exports, which repeat an event once per actor and are
+    merged into its first accepted row (a rejected row never makes a later one a repeat)."""
     get = partial(_column, frame)
-    ids, date, n = checked["ids"], checked["date"], len(frame)
+    ids, date, ok, n = checked["ids"], checked["date"], checked["ok"], len(frame)
     actor_col = "actor1" if "actor1" in frame else "actor"
-    dup = ids.duplicated(keep="first")
+    dup = ids.where(ok).duplicated(keep="first") & ok
     if monadic and dup.any():
         second = (clean_text(get(actor_col)).where(dup).groupby(ids).agg(
             lambda s: next((x for x in s if isinstance(x, str) and x), "")))
     else:
         second = pd.Series(dtype=object)
     report.duplicates_merged = int(dup.sum())
-    keep = ~dup
+    keep = ok & ~dup
 
     tp = map_text(clean_text(get("time_precision")), TIME_PRECISION, "day")
     gp = map_text(clean_text(get("geo_precision")), GEO_PRECISION, "exact")
