@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -268,10 +269,12 @@ def _distinct(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.Data
     and each row's fid among them (one column's codes at a time, kept below the row count,
     so the combined key never overflows)."""
     key = np.zeros(len(frame), dtype="int64")
-    for col in cols:
-        codes, distinct = pd.factorize(frame[col], use_na_sentinel=False)
+    with ThreadPoolExecutor(2) as pool:  # Arrow factorizes text outside the GIL
+        coded = list(pool.map(lambda c: pd.factorize(frame[c], use_na_sentinel=False), cols))
+    for codes, distinct in coded:
         key, _ = pd.factorize(key * len(distinct) + codes)
-    _, first = np.unique(key, return_index=True)  # codes number first appearances
+    # codes number first appearances: the rows that are no repeat, in order, are the firsts
+    first = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
     return key.astype("int64") + 1, frame[cols].iloc[first].reset_index(drop=True)
 
 
