@@ -80,6 +80,32 @@ def test_same_inputs_same_bytes(built, geodata, tmp_path):
     assert again.read_bytes() == path.read_bytes()
 
 
+def test_written_by_one_process_or_two_the_same_bytes(built, geodata, tmp_path, monkeypatch):
+    """The presence tables are written aside by a forked process and copied in; with one
+    core they are written first in this process: the file is the same either way."""
+    import sahelmap._parallel as parallel
+
+    path, frames = built
+    monkeypatch.setattr(parallel, "default_workers", lambda: 1)
+    alone = write_gpkg(frames, geodata.actors, tmp_path / "alone.gpkg")
+    assert alone.read_bytes() == path.read_bytes()
+    assert not list(tmp_path.glob("*presence*"))  # the aside file is gone
+
+
+def test_a_failed_worker_fails_the_step(monkeypatch):
+    import sahelmap._parallel as parallel
+    from sahelmap._parallel import alongside
+
+    monkeypatch.setattr(parallel, "default_workers", lambda: 2)  # forked, even on one core
+
+    def fail():
+        raise SystemExit(3)
+
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        with alongside(fail):
+            pass
+
+
 @pytest.mark.skipif(shutil.which("ogrinfo") is None,
                     reason="ogrinfo not found: install Debian's gdal-bin to check conformance")
 def test_system_gdal_opens_it_without_warnings(built):

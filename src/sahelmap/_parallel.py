@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 _JOB: Callable | None = None  # the job a forked worker inherits
 
@@ -38,3 +39,23 @@ def each_in_order(job: Callable, items: Iterable, workers: int | None = None, *,
             yield from pool.imap(_run_inherited, items, chunksize=2)
     finally:
         _JOB = None
+
+
+@contextmanager
+def alongside(job: Callable[[], None]) -> Iterator[None]:
+    """Run ``job()`` in a forked process while the body of the ``with`` block runs here;
+    wait for it at the end and fail if it failed (its own error is on stderr). With one
+    core, or where the platform does not fork, ``job()`` runs here first."""
+    if default_workers() <= 1 or "fork" not in mp.get_all_start_methods():
+        job()
+        yield
+        return
+    worker = mp.get_context("fork").Process(target=job)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+    if worker.exitcode != 0:
+        raise RuntimeError(f"a worker process failed (exit code {worker.exitcode}); "
+                           "its error is printed above")

@@ -22,6 +22,7 @@ import pyogrio
 
 from . import styles
 from ._arrays import map_text
+from ._parallel import alongside
 from .units import unit_geometries
 
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
@@ -215,32 +216,87 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
     return path
 
 
+ASIDE = "presence"  # the view whose stored parts (most of the rows) a second process writes
+
+
 def _write_tables(frames: dict, actors: pd.DataFrame, tmp: Path, progress=None) -> None:
     """Every layer through pyogrio and Arrow; a view's layer as its stored parts (made
-    one layer at a time, so only one layer's parts are held at once)."""
-    def tables():
-        yield SHAPES, frames[SHAPES]
-        for name in LAYERS:
+    one layer at a time, so only one layer's parts are held at once). GDAL writes one
+    table at a time and holds the GIL, so the presence parts go into a file of their
+    own in a forked process meanwhile, and are copied in by SQLite at the end."""
+    def tables(names):
+        for name in names:
             yield from (stored_parts(name, frames[name], frames[SHAPES]).items()
                         if name in VIEWS else [(name, frames[name])])
 
     total = 2 + sum(len(VIEWS[n]) + 1 if n in VIEWS else 1 for n in LAYERS)  # shapes, styles
-    for i, (name, frame) in enumerate(tables()):
+    done = 0
+
+    def count(n: int = 1) -> None:
+        nonlocal done
+        done += n
         if progress:
-            progress("GeoPackage tables", i, total)
-        opts = {"VERSION": "1.3"} if i == 0 else {}
+            progress("GeoPackage tables", done, total)
+
+    count(0)  # the counter shows from the start
+    aside = tmp.with_name(f"{tmp.stem}.{ASIDE}.gpkg")
+    aside.unlink(missing_ok=True)
+    try:
+        with alongside(lambda: _write_frames(tables([ASIDE]), aside)):
+            _write_frames([(SHAPES, frames[SHAPES])], tmp)
+            count()
+            _write_frames(tables([n for n in LAYERS if n != ASIDE]), tmp, append=True,
+                          count=count)
+            _write_frames([("layer_styles", style_rows(frames, actors))], tmp, append=True,
+                          FID="id")
+            count()
+        count(_copy_tables(aside, tmp))
+    finally:
+        aside.unlink(missing_ok=True)
+
+
+def _write_frames(named, path: Path, *, append: bool = False, count=None, **extra) -> None:
+    """Write each (name, frame) as a table of the GeoPackage at ``path`` (the first one
+    of a new file makes it a GeoPackage 1.3, which GDAL and QGIS 3.22 read)."""
+    for i, (name, frame) in enumerate(named):
+        opts = {"VERSION": "1.3"} if i == 0 and not append else {}
         if name in (SHAPES, "admin_units", "countries"):
             opts["promote_to_multi"] = True
         if name == SHAPES or name.endswith("_rows"):  # read through the views only
             opts["SPATIAL_INDEX"] = "NO"
         if not isinstance(frame, gpd.GeoDataFrame):
             frame = pd.DataFrame(frame)
-        pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", use_arrow=True,
-                                append=i > 0, **opts)
-    pyogrio.write_dataframe(style_rows(frames, actors), tmp, layer="layer_styles",
-                            driver="GPKG", use_arrow=True, append=True, FID="id")
-    if progress:
-        progress("GeoPackage tables", total, total)
+        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", use_arrow=True,
+                                append=append or i > 0, **opts, **extra)
+        if count:
+            count()
+
+
+def _copy_tables(source: Path, target: Path) -> int:
+    """Copy every table of the GeoPackage ``source`` (tables without geometry) into
+    ``target`` as GDAL made it: its definition, rows, feature count and count-keeping
+    triggers (made after the rows, which they would count again); how many tables."""
+    con = sqlite3.connect(target)
+    try:
+        con.execute("ATTACH DATABASE ? AS aside", (str(source),))
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM aside.gpkg_contents ORDER BY rowid")]
+        for name in names:  # our own table names (ASIDE's parts), never outside text
+            con.execute(con.execute("SELECT sql FROM aside.sqlite_master WHERE type = 'table' "
+                                    "AND name = ?", (name,)).fetchone()[0])
+            con.execute(f'INSERT INTO main."{name}" SELECT * FROM aside."{name}"')
+            for meta in ("gpkg_contents", "gpkg_ogr_contents"):
+                con.execute(f"INSERT INTO main.{meta} SELECT * FROM aside.{meta} "
+                            "WHERE table_name = ?", (name,))
+            for (sql,) in con.execute("SELECT sql FROM aside.sqlite_master WHERE type = "
+                                      "'trigger' AND tbl_name = ? ORDER BY name",
+                                      (name,)).fetchall():
+                con.execute(sql)
+        con.commit()
+        con.execute("DETACH DATABASE aside")
+    finally:
+        con.close()
+    return len(names)
 
 
 def stored_parts(name: str, frame: pd.DataFrame, shapes: pd.DataFrame) -> dict[str, pd.DataFrame]:
