@@ -66,7 +66,7 @@ def match_names(queries: pd.DataFrame, places: pd.DataFrame,
     unresolved), ``place_id``, ``method`` and ``candidates`` (pipe-separated ids).
     """
     if index is None:
-        index = name_index(places)
+        index = name_index(places if len(queries) else places.iloc[:0])
     q = queries.reset_index(drop=True).copy()
     q["qid"] = np.arange(len(q))
     meta = places[["place_id", "kind", "country", "admin1_name", "location_precision"]].rename(
@@ -147,8 +147,17 @@ def _fuzzy(unmatched: pd.DataFrame, index: pd.DataFrame, narrow) -> pd.DataFrame
                                          "admin1_key", "want"]]
 
 
+def _clean(s: pd.Series) -> pd.Series:
+    """Text with missing values empty and the ends stripped (text kept as Arrow strings
+    is stripped by Arrow: a million rows without a Python object each)."""
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
+        return s.fillna("").str.strip()
+    return s.astype(object).where(s.notna(), "").astype(str).str.strip()
+
+
 def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "place_name",
-            id_col: str | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+            id_col: str | None = None, index: pd.DataFrame | None = None
+            ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Locate records by coordinates or by name.
 
     Returns the records as a GeoDataFrame (EPSG:4326) with ``place_id``,
@@ -162,7 +171,7 @@ def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "pla
         if col not in df:
             df[col] = "" if col not in ("latitude", "longitude") else np.nan
     for col in (name_col, "country", "admin1", "within", "location_precision"):
-        df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str).str.strip()
+        df[col] = _clean(df[col])
     if id_col is None:
         id_col = next((c for c in df.columns if c.endswith("_id") and c != "place_id"), None)
     lat = pd.to_numeric(df["latitude"], errors="coerce")
@@ -177,7 +186,8 @@ def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "pla
     need = ~has_xy
     queries = df.loc[need, qcols].drop_duplicates().rename(
         columns={"_key": "key", "_admin1_key": "admin1_key", "_want": "want"})
-    index = name_index(places)
+    if index is None and len(queries):  # records with coordinates need no names
+        index = name_index(places)
     matched = match_names(queries, places, index)
 
     # `within` fallback for names that found no usable place
@@ -264,8 +274,8 @@ def _report(df: pd.DataFrame, need: pd.Series, name_col: str, id_col: str | None
     return report.reset_index(drop=True)
 
 
-def geocode_movements(movements: pd.DataFrame, places: pd.DataFrame
-                      ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+def geocode_movements(movements: pd.DataFrame, places: pd.DataFrame,
+                      index: pd.DataFrame | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Locate both ends of declared movements.
 
     Adds ``{origin,destination}_{place_id,latitude,longitude,geocode_method,
@@ -284,7 +294,8 @@ def geocode_movements(movements: pd.DataFrame, places: pd.DataFrame
             "file": movements.get("file", ""),
             "line": movements.get("line", 0),
         }, index=movements.index)
-        located, report = geocode(ends, places, name_col=end, id_col="movement_id")
+        located, report = geocode(ends, places, name_col=end, id_col="movement_id",
+                                  index=index)
         for col in ("place_id", "latitude", "longitude", "geocode_method", "location_precision"):
             out[f"{end}_{col}"] = located[col].to_numpy()
         reports.append(report)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .axes import AxesSettings, axes
 from ._errors import InputError
-from .gazetteer import build_gazetteer
+from .gazetteer import build_gazetteer, name_index
 from .geocode import geocode, geocode_movements
 from .geodata import Geodata
 from .join import join_admin, locate_units
@@ -39,9 +39,15 @@ def locate(records: Records, geodata: Geodata, places: pd.DataFrame | None = Non
            ) -> dict[str, pd.DataFrame]:
     """Geocode and join every kind of record; one report lists what needs a look."""
     places = build_gazetteer(geodata) if places is None else places
-    events, rep_e = geocode(records.events, places)
-    claims, rep_c = geocode(records.claims, places)
-    moves, rep_m = geocode_movements(records.movements, places)
+    # the name index once, if some record is to be placed by its name
+    by_name = len(records.movements) or any(
+        (pd.to_numeric(f["latitude"], errors="coerce").isna()
+         | pd.to_numeric(f["longitude"], errors="coerce").isna()).any()
+        for f in (records.events, records.claims) if len(f))
+    index = name_index(places) if by_name else None
+    events, rep_e = geocode(records.events, places, index=index)
+    claims, rep_c = geocode(records.claims, places, index=index)
+    moves, rep_m = geocode_movements(records.movements, places, index)
     events = join_admin(events, geodata.admin1, geodata.admin2)
     claims = join_admin(claims, geodata.admin1, geodata.admin2)
     moves = _join_ends(moves, geodata)
