@@ -13,6 +13,7 @@ reads it row by row.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -118,10 +119,8 @@ def read_table_rows(path: Path, columns=None) -> tuple[list[str], pd.DataFrame] 
     ``columns(header)``: the positions of the columns to keep (None: all). The others are
     parsed but not kept; they are read again only when the rows' lines or blankness
     depend on them (a line break or the only value of a row in a column not kept)."""
-    breaks = _line_breaks(path)
-    if breaks is None:
-        return None
-    n_breaks, ends_with_break, first = breaks
+    with open(path, "rb") as fh:
+        first = fh.readline().rstrip(b"\n")
     if b'"' in first:  # quoted names, maybe over several lines: rare, read carefully
         return None
     try:
@@ -131,7 +130,14 @@ def read_table_rows(path: Path, columns=None) -> tuple[list[str], pd.DataFrame] 
     names = [f"c{i}" for i in range(len(header))]
     picked = columns(header) if columns is not None else None
     chosen = list(range(len(header))) if picked is None else list(picked)
-    table = _arrow_read(path, names, [names[i] for i in chosen])
+    # the file's line breaks are counted (numpy, outside the GIL) while Arrow parses it
+    with ThreadPoolExecutor(1) as pool:
+        counted = pool.submit(_line_breaks, path)
+        table = _arrow_read(path, names, [names[i] for i in chosen])
+        breaks = counted.result()
+    if breaks is None:
+        return None
+    n_breaks, ends_with_break, _ = breaks
     if table is None or table.num_rows == 0:
         return None  # a header alone: the careful reader says what it makes of it
     others = [names[i] for i in range(len(header)) if i not in set(chosen)]
