@@ -221,6 +221,12 @@ class _Lazy:
             return _Lazy(self.values.slice(s.start, s.stop - s.start), self.nd)
         return _Lazy(self.values[s], self.nd)
 
+    def take(self, rows: np.ndarray) -> "_Lazy":
+        """The values at positions ``rows``."""
+        if isinstance(self.values, pa.Array):
+            return _Lazy(self.values.take(pa.array(rows, type=pa.int64())), self.nd)
+        return _Lazy(self.values[rows], self.nd)
+
     def page(self) -> list | dict:
         """The column as the page holds it (:func:`page_column`)."""
         if isinstance(self.values, pa.Array) or self.values.dtype == bool:
@@ -318,47 +324,38 @@ class _PresenceCut:
              for t in (group, unit, period)])
         stability = presence["stability"] if "stability" in presence \
             else pd.Series(np.nan, index=presence.index)
-        cols = {"unit_id": unit, "group": group,
-                "score": (_floats(presence["score"]), 3), "share": (_floats(presence["share"]), 3),
+        lazy = {"unit_id": unit, "group": group,
+                "score": _Lazy(_floats(presence["score"]), 3),
+                "share": _Lazy(_floats(presence["share"]), 3),
                 "age_days": presence["age_days"].to_numpy(dtype="int64"),
                 "last_evidence": _arrow_text(presence["last_evidence"]),
                 "date_uncertain": presence["date_uncertain"].to_numpy(dtype=bool),
                 "evidence_events": _arrow_text(presence["evidence_events"]),
                 "evidence_claims": _arrow_text(presence["evidence_claims"]),
-                "stability": (_floats(stability), 3),
+                "stability": _Lazy(_floats(stability), 3),
                 **{k: _arrow_text(presence[k].astype(str)) for k in PRESENCE_TEXT}}
         cell = (presence["unit_level"].astype(str) == "cell").to_numpy()
         for k in AREAS:  # shown for admin units only; a cell's row has no such field
             area = _floats(presence[f"area_{k}"]).copy()
             area[cell] = np.nan
-            cols[f"area_{k}"] = (area, 4)
-        cols["_cell"] = cell
+            lazy[f"area_{k}"] = _Lazy(area, 4)
+        self.cols = {k: v if isinstance(v, _Lazy) else _Lazy(v) for k, v in lazy.items()}
+        self.cell, self.shown = cell, shown
         if order is not None:  # not as build writes it: put in order once
-            at = pa.array(order)
-            cols = {k: v.take(at) if isinstance(v, pa.Array) else
-                    (v[0][order], v[1]) if isinstance(v, tuple) else v[order]
-                    for k, v in cols.items()}
-            period, shown = period.take(at), shown[order]
-        self.cols, self.shown = cols, shown
+            self.cols = {k: v.take(order) for k, v in self.cols.items()}
+            period, self.cell, self.shown = period.take(pa.array(order)), cell[order], shown[order]
         self.at = _Slices(np.asarray(period, dtype=object), {}).at
 
     def rows(self, label: str) -> dict:
-        """The period's shown rows, column by column (:class:`_Lazy`)."""
+        """The period's shown rows, column by column (:class:`_Lazy`), and ``_cell``."""
         s = self.at.get(label, slice(0, 0))
         rows = s.start + np.flatnonzero(self.shown[s])
-        at = pa.array(rows, type=pa.int64())
-        part = {}
-        for k, v in self.cols.items():
-            if isinstance(v, pa.Array):
-                part[k] = v.take(at)
-            elif isinstance(v, tuple):
-                part[k] = _Lazy(v[0][rows], v[1])
-            else:
-                part[k] = v[rows]
+        part = {k: v.take(rows) for k, v in self.cols.items()}
         for k in ("evidence_events", "evidence_claims"):
-            part[k], part[f"n_{k}"] = _capped(part[k])
-        return {k: v if isinstance(v, _Lazy) or k == "_cell" else _Lazy(v)
-                for k, v in part.items()}
+            head, count = _capped(part[k].values)
+            part[k], part[f"n_{k}"] = _Lazy(head), _Lazy(count)
+        part["_cell"] = self.cell[rows]
+        return part
 
 
 def _text_sorted(keys: list[pa.Array]) -> bool:
