@@ -101,7 +101,9 @@ def test_a_failed_worker_fails_the_step(monkeypatch):
     def fail():
         raise SystemExit(3)
 
-    with pytest.raises(RuntimeError, match="exit code 3"):
+    from sahelmap._errors import SahelmapError
+
+    with pytest.raises(SahelmapError, match="exit code 3"):  # one line from the CLI
         with alongside(fail):
             pass
 

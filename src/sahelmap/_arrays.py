@@ -102,6 +102,14 @@ def take_text(values, idx: np.ndarray):
     return pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
+def as_text(s: pd.Series) -> pd.Series:
+    """Values as text, missing ones empty; text already held as Arrow strings stays there
+    (a million values without a Python object each)."""
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
+        return s.fillna("") if s.hasnans else s
+    return s.astype(object).where(s.notna(), "").astype(str)
+
+
 def map_text(s: pd.Series, mapping, default: str) -> pd.Series:
     """``s.map(mapping).fillna(default)`` as text (``mapping``: a dict, a Series indexed
     by the values, or a function), each distinct value looked up once."""

@@ -25,16 +25,15 @@ import pyarrow.csv as pcsv
 CHUNK = 1 << 26
 
 
-def _line_breaks(path: Path) -> tuple[int, bool, bytes] | None:
-    """(count of line feeds, whether the file ends with one, its first line), read in
-    chunks; None when a carriage return does not end a line (CR without LF) or the file
-    is not UTF-8 (so a file is read fast whole or not at all, whichever columns are kept)."""
-    count, first, pending_cr, last = 0, None, False, b""
+def _line_breaks(path: Path) -> tuple[int, bool] | None:
+    """(count of line feeds, whether the file ends with one), read in chunks; None when
+    there is none, when a carriage return does not end a line (CR without LF) or when the
+    file is not UTF-8 (so a file is read fast whole or not at all, whichever columns are
+    kept)."""
+    count, pending_cr, last = 0, False, b""
     runs = _Utf8Runs()
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
-            if first is None and b"\n" in chunk:
-                first = chunk[:chunk.index(b"\n")]
             data = np.frombuffer(chunk, np.uint8)
             if not runs.add(data):
                 return None
@@ -48,9 +47,9 @@ def _line_breaks(path: Path) -> tuple[int, bool, bytes] | None:
                     return None
             pending_cr = bool(data[-1] == 13)
             last = chunk[-1:]
-    if pending_cr or first is None or not runs.done():
+    if pending_cr or not count or not runs.done():
         return None
-    return count, last == b"\n", first
+    return count, last == b"\n"
 
 
 class _Utf8Runs:
@@ -137,7 +136,7 @@ def read_table_rows(path: Path, columns=None) -> tuple[list[str], pd.DataFrame] 
         breaks = counted.result()
     if breaks is None:
         return None
-    n_breaks, ends_with_break, _ = breaks
+    n_breaks, ends_with_break = breaks
     if table is None or table.num_rows == 0:
         return None  # a header alone: the careful reader says what it makes of it
     others = [names[i] for i in range(len(header)) if i not in set(chosen)]

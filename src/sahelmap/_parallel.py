@@ -12,6 +12,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from ._errors import SahelmapError
+
 _JOB: Callable | None = None  # the job a forked worker inherits
 
 
@@ -57,5 +59,5 @@ def alongside(job: Callable[[], None]) -> Iterator[None]:
     finally:
         worker.join()
     if worker.exitcode != 0:
-        raise RuntimeError(f"a worker process failed (exit code {worker.exitcode}); "
-                           "its error is printed above")
+        raise SahelmapError(f"a worker process failed (exit code {worker.exitcode}); "
+                            "its error is printed above")

@@ -6,7 +6,7 @@ Only writer modules touch output files.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import nullcontext
 from pathlib import Path
 
 import geopandas as gpd
@@ -44,7 +44,8 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, sort_by: list[str] | Non
         frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.5f")
         os.replace(tmp, path)
         return path
-    with open(tmp, "wb") as fh, _mirror_writer(copy if mirror else None, frame) as columns:
+    names = [str(c) for c in frame.columns]
+    with open(tmp, "wb") as fh, (copy.writer(names) if mirror else nullcontext()) as columns:
         size = 0
         for data, cols in blocks:
             fh.write(data)
@@ -57,15 +58,6 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, sort_by: list[str] | Non
     if mirror:
         copy.seal()
     return path
-
-
-@contextmanager
-def _mirror_writer(copy: Mirror | None, frame: pd.DataFrame):
-    if copy is None:
-        yield None
-    else:
-        with copy.writer([str(c) for c in frame.columns]) as columns:
-            yield columns
 
 
 def sort_order(frame: pd.DataFrame, by: list[str]) -> np.ndarray:

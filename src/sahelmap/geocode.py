@@ -23,7 +23,7 @@ import shapely
 from rapidfuzz import fuzz, process
 
 from . import settings
-from ._arrays import map_codes
+from ._arrays import as_text, map_codes
 from ._names import name_keys
 from .gazetteer import KIND_RANK, name_index
 
@@ -147,12 +147,11 @@ def _fuzzy(unmatched: pd.DataFrame, index: pd.DataFrame, narrow) -> pd.DataFrame
                                          "admin1_key", "want"]]
 
 
-def _clean(s: pd.Series) -> pd.Series:
-    """Text with missing values empty and the ends stripped (text kept as Arrow strings
-    is stripped by Arrow: a million rows without a Python object each)."""
-    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
-        return s.fillna("").str.strip()
-    return s.astype(object).where(s.notna(), "").astype(str).str.strip()
+def has_coordinates(records: pd.DataFrame) -> pd.Series:
+    """Which records carry both coordinates (those are located by them, not by name)."""
+    lat = pd.to_numeric(records["latitude"], errors="coerce")
+    lon = pd.to_numeric(records["longitude"], errors="coerce")
+    return lat.notna() & lon.notna()
 
 
 def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "place_name",
@@ -171,12 +170,12 @@ def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "pla
         if col not in df:
             df[col] = "" if col not in ("latitude", "longitude") else np.nan
     for col in (name_col, "country", "admin1", "within", "location_precision"):
-        df[col] = _clean(df[col])
+        df[col] = as_text(df[col]).str.strip()
     if id_col is None:
         id_col = next((c for c in df.columns if c.endswith("_id") and c != "place_id"), None)
     lat = pd.to_numeric(df["latitude"], errors="coerce")
     lon = pd.to_numeric(df["longitude"], errors="coerce")
-    has_xy = lat.notna() & lon.notna()
+    has_xy = has_coordinates(df)
     hint = df["location_precision"].fillna("").astype(str)
 
     df["_key"] = name_keys(df[name_col])

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyogrio
 
 from . import styles
-from ._arrays import map_text
+from ._arrays import as_text, map_text
 from ._parallel import alongside
 from .units import unit_geometries
 
@@ -91,13 +91,6 @@ def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _text(values: pd.Series) -> pd.Series:
-    """Plain text; missing values as empty strings."""
-    if isinstance(values.dtype, pd.StringDtype):  # kept in Arrow, not a Python object per row
-        return values.fillna("")
-    return values.astype(object).where(values.notna(), "").astype(str)
-
-
 def _shapes(geodata, tables: dict[str, pd.DataFrame]) -> gpd.GeoDataFrame:
     """One row per unit named by presence or zones: its polygon and name (a unit the
     reference data does not know keeps its rows, with no shape)."""
@@ -150,7 +143,7 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
         text = [c for c in frame.columns if c != geom and c not in DATE_COLUMNS
                 and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))]
         for col in text:
-            frame[col] = _text(frame[col])
+            frame[col] = as_text(frame[col])
     return out
 
 

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import shapely
 import shapely.ops
 
+from ._arrays import as_text
 from ._csvformat import fixed_decimals
 
 EVENT_FIELDS = ["id", "lon", "lat", "date_start", "date_end", "date_precision", "place", "admin",
@@ -32,14 +33,6 @@ AREAS = ("present", "contested", "dominant", "control")
 
 def _num(x, nd=5):
     return None if x is None or (isinstance(x, float) and not np.isfinite(x)) else round(float(x), nd)
-
-
-def _str(series: pd.Series) -> pd.Series:
-    """Values as text, missing ones empty."""
-    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object \
-            and not series.hasnans:
-        return series  # text already, with nothing missing
-    return series.astype(object).where(series.notna(), "").astype(str)
 
 
 def rounded(values, nd: int) -> np.ndarray:
@@ -135,7 +128,7 @@ def _run_extreme(values: pd.Series, starts: np.ndarray, pick) -> np.ndarray:
 
 def _size_width(size: pd.Series) -> np.ndarray:
     """Line width from a size as stated: numbers on a log scale, else words."""
-    text = _str(size).str.lower()
+    text = as_text(size).str.lower()
     number = pd.to_numeric(text.str.extract(r"(\d[\d,]*)")[0].str.replace(",", ""), errors="coerce")
     width = np.where(number.notna(), 2 + np.log10(number.fillna(1).clip(lower=1)) * 1.5, 3.0)
     big = text.str.contains("hundred|huge|thousand|column|major|massive")
@@ -174,8 +167,9 @@ def display_lines(axes: pd.DataFrame, countries=None) -> list:
     out = []
     shapes = {} if countries is None else dict(zip("country:" + countries["country"],
                                                    countries.geometry.values))
-    for line, o, d in zip(axes.geometry.values, _str(axes.get("origin_place_id", pd.Series("", index=axes.index))),
-                          _str(axes.get("destination_place_id", pd.Series("", index=axes.index)))):
+    none = pd.Series("", index=axes.index)
+    for line, o, d in zip(axes.geometry.values, as_text(axes.get("origin_place_id", none)),
+                          as_text(axes.get("destination_place_id", none))):
         if line is None or shapely.is_empty(line):
             out.append(None)
             continue
@@ -266,7 +260,7 @@ def _arrow_text(values) -> pa.Array:
     """Text (missing as '') as one Arrow array."""
     s = pd.Series(values)
     if not pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
-        s = _str(s).astype(object)
+        s = as_text(s).astype(object)
     arr = pa.array(s, type=pa.large_string(), from_pandas=True)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
@@ -299,7 +293,7 @@ def _page_rows(frame: pd.DataFrame, keys: list[str], shown: pd.Series, cols: lis
     """The ``shown`` rows of ``frame[cols]`` ordered by ``keys`` as text (stable), cut with
     one take rather than a filter and a sort; and the keys' text in that order."""
     rows = np.flatnonzero(shown.to_numpy(dtype=bool))
-    text = [_str(frame[k]).take(rows) for k in keys]
+    text = [as_text(frame[k]).take(rows) for k in keys]
     order = np.lexsort([pd.factorize(t, sort=True)[0] for t in text][::-1]) if len(rows) \
         else np.arange(0)
     taken = frame[cols].take(rows[order])
@@ -405,23 +399,23 @@ def _zone_slices(zones: pd.DataFrame | None) -> _Slices:
 def _event_points_table(events: pd.DataFrame) -> pd.DataFrame:
     """Every drawable event as the page shows it (before aggregation), in id order."""
     drawn = event_points(events)
-    place = _str(drawn["place_name"])
-    matched = _str(drawn.get("matched_name", pd.Series("", index=drawn.index)))
+    place = as_text(drawn["place_name"])
+    matched = as_text(drawn.get("matched_name", pd.Series("", index=drawn.index)))
     place = place.where((matched == "") | (matched == place), place + " (" + matched + ")")
-    admin = _str(drawn["admin2_name"]) + ", " + _str(drawn["admin1_name"])
+    admin = as_text(drawn["admin2_name"]) + ", " + as_text(drawn["admin1_name"])
     admin = admin.str.strip(", ").str.replace(r"^, |, $", "", regex=True)
     pts = pd.DataFrame({
-        "id": _str(drawn["event_id"]), "lon": pd.to_numeric(drawn["longitude"]).round(5),
+        "id": as_text(drawn["event_id"]), "lon": pd.to_numeric(drawn["longitude"]).round(5),
         "lat": pd.to_numeric(drawn["latitude"]).round(5),
-        "date_start": _str(drawn["date_start"]), "date_end": _str(drawn["date_end"]),
-        "date_precision": _str(drawn["date_precision"]), "place": place, "admin": admin,
-        "geocode_method": _str(drawn["geocode_method"]),
-        "location_precision": _str(drawn["location_precision"]),
-        "actor": _str(drawn["actor"]), "actor_raw": _str(drawn["actor_raw"]),
-        "opponent": _str(drawn["opponent"]), "event_type": _str(drawn["event_type"]),
+        "date_start": as_text(drawn["date_start"]), "date_end": as_text(drawn["date_end"]),
+        "date_precision": as_text(drawn["date_precision"]), "place": place, "admin": admin,
+        "geocode_method": as_text(drawn["geocode_method"]),
+        "location_precision": as_text(drawn["location_precision"]),
+        "actor": as_text(drawn["actor"]), "actor_raw": as_text(drawn["actor_raw"]),
+        "opponent": as_text(drawn["opponent"]), "event_type": as_text(drawn["event_type"]),
         "fatalities": pd.to_numeric(drawn["fatalities"], errors="coerce"),
-        "source": _str(drawn["source"]),
-        "confidence": _str(drawn["confidence"]), "notes": _str(drawn["notes"]),
+        "source": as_text(drawn["source"]),
+        "confidence": as_text(drawn["confidence"]), "notes": as_text(drawn["notes"]),
     })
     return pts.sort_values("id", kind="stable")
 
@@ -465,8 +459,8 @@ class PeriodCutter:
                  periods: pd.DataFrame, *, zones: pd.DataFrame | None = None,
                  max_points: int = 2000, countries=None):
         self.max_points, self.countries = max_points, countries
-        bounds = [_str(periods["period_start"]), _str(periods["period_end"])]
-        ds, de = _str(events["date_start"]), _str(events["date_end"])
+        bounds = [as_text(periods["period_start"]), as_text(periods["period_end"])]
+        ds, de = as_text(events["date_start"]), as_text(events["date_end"])
         self.rank = _DateRanks(ds, de, *bounds)
         self.ev_start, self.ev_end = self.rank(ds), self.rank(de)  # events' days as ranks
         shown = drawable(events)
@@ -475,7 +469,7 @@ class PeriodCutter:
         self.undrawn_start, self.undrawn_end = self.ev_start[~shown], self.ev_end[~shown]
         self.presence = _PresenceCut(presence)
         self.zones = _zone_slices(zones)
-        self.axes = axes.assign(_p=_str(axes["period"])).sort_values(
+        self.axes = axes.assign(_p=as_text(axes["period"])).sort_values(
             ["_p", "kind", "axis_id"], kind="stable")
         text_cols = [c for c in self.axes.columns if c != self.axes.geometry.name
                      and pd.api.types.is_string_dtype(self.axes[c].dtype)]

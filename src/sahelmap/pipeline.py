@@ -14,7 +14,7 @@ import pandas as pd
 from .axes import AxesSettings, axes
 from ._errors import InputError
 from .gazetteer import build_gazetteer, name_index
-from .geocode import geocode, geocode_movements
+from .geocode import geocode, geocode_movements, has_coordinates
 from .geodata import Geodata
 from .join import join_admin, locate_units
 from .merge import link_duplicates
@@ -41,9 +41,7 @@ def locate(records: Records, geodata: Geodata, places: pd.DataFrame | None = Non
     places = build_gazetteer(geodata) if places is None else places
     # the name index once, if some record is to be placed by its name
     by_name = len(records.movements) or any(
-        (pd.to_numeric(f["latitude"], errors="coerce").isna()
-         | pd.to_numeric(f["longitude"], errors="coerce").isna()).any()
-        for f in (records.events, records.claims) if len(f))
+        not has_coordinates(f).all() for f in (records.events, records.claims) if len(f))
     index = name_index(places) if by_name else None
     events, rep_e = geocode(records.events, places, index=index)
     claims, rep_c = geocode(records.claims, places, index=index)

@@ -19,7 +19,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from .pagedata import _str
+from ._arrays import as_text
 
 ASSETS = "assets"
 CAPITALS = {"Bamako", "Ouagadougou", "Niamey", "Abuja", "Porto-Novo", "Lomé", "Accra",
@@ -46,7 +46,7 @@ DATASET_CREDITS = {
 def records_summary(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFrame,
                     datasets: pd.DataFrame | None = None) -> str:
     """One line naming how many records and which sources (for attributions)."""
-    distinct = pd.Series(pd.unique(_str(events.get("source", pd.Series(dtype=object)))),
+    distinct = pd.Series(pd.unique(as_text(events.get("source", pd.Series(dtype=object)))),
                          dtype=object)  # a million events name a few hundred sources
     sources = sorted(set(distinct.str.split(",").str[0].str.strip()) - {""})[:12]
     text = (f"{len(events)} events, {len(claims)} claims, {len(movements)} movements; "
@@ -110,7 +110,7 @@ def basemap_data(countries, admin1, admin2, labels: pd.DataFrame, tolerance: flo
 def label_places(places: pd.DataFrame, events: pd.DataFrame, claims: pd.DataFrame,
                  movements: pd.DataFrame) -> pd.DataFrame:
     """Places to label: capitals, and every town or site the records name."""
-    used = set().union(*(pd.unique(_str(table.get(col, pd.Series(dtype=object))))
+    used = set().union(*(pd.unique(as_text(table.get(col, pd.Series(dtype=object))))
                          for table, col in ((events, "place_id"), (claims, "place_id"),
                                             (movements, "origin_place_id"),
                                             (movements, "destination_place_id"))))
