@@ -9,7 +9,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sahelmap._arrays import codes, sorted_text_codes, stable_order, take_text
+from sahelmap import _arrays
+from sahelmap._arrays import codes, keep_rows, sorted_text_codes, stable_order, take_text
 
 TEXT = st.one_of(st.none(), st.text(max_size=6))
 
@@ -64,3 +65,25 @@ def test_united_categoricals_match_pandas(parts):
     want = pd.api.types.union_categoricals(cats, sort_categories=True)
     assert list(got.categories) == list(want.categories)
     assert (np.asarray(got.codes) == np.asarray(want.codes)).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(TEXT, st.floats(allow_nan=True), st.booleans()), max_size=80),
+       st.booleans())
+def test_keep_rows_is_a_filter(rows, slice_text):
+    """Kept rows, dtypes and index as a boolean filter gives them, whether the text
+    columns are kept as slices (few rows left out) or filtered."""
+    text = [r[0] for r in rows]
+    frame = pd.DataFrame({
+        "arrow": pd.Series(text, dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+        "object": pd.Series(text, dtype=object),
+        "number": pd.Series([r[1] for r in rows], dtype="float64"),
+    }, index=np.arange(len(rows)) * 3)  # not a range from 0: the result has a fresh one
+    keep = np.array([r[2] for r in rows], dtype=bool)
+    limit = _arrays.FEW_RUNS
+    try:
+        _arrays.FEW_RUNS = limit if slice_text else 0
+        got = keep_rows(frame, keep)
+    finally:
+        _arrays.FEW_RUNS = limit
+    pd.testing.assert_frame_equal(got, frame[keep].reset_index(drop=True))

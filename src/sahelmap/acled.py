@@ -19,7 +19,7 @@ import pandas as pd
 from .actors import resolve_actors
 from .imports import (ImportReport, clean_number, clean_text, constant_text, country_codes,
                       dates_of, flag, flag_counts, map_text, parse_dates, prepare)
-from ._arrays import take_text
+from ._arrays import keep_rows, take_text
 from .schema import canonical, empty
 
 # every column read_acled and layout_name look at (lower case); the importer reads only
@@ -104,8 +104,7 @@ def read_acled(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
     # rejected rows are carried along and left out once, with the merged repeats: a copy
     # of a million rows to drop a few costs more than making their (unused) fields
     out, keep = _events(frame, checked, actors, monadic, report)
-    out = out if keep.all() else out[keep.to_numpy()]
-    out = out.reset_index(drop=True)
+    out = keep_rows(out, keep.to_numpy())
     report.events_kept = len(out)
     return canonical(out, "event"), report
 

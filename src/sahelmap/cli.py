@@ -230,31 +230,21 @@ def cmd_axes(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    geodata = _load(args)
-    paths = args.paths or _default_records(args)
-    _say(f"reading {len(paths)} records file(s)")
-    records = _read(args, geodata, paths)
-    _say(_summary(records))
-    _say("geocoding and joining admin units")
-    places = build_gazetteer(geodata)
-    out = locate(records, geodata, places)
-    outdir = Path(args.out)
-    if getattr(args, "sensitivity", False):
-        _say("sensitivity: presence rerun over the parameter ranges of docs/method.md")
-    result = analyse(out, geodata, places, sensitivity=getattr(args, "sensitivity", False),
-                     progress=_count)
+def _write_records(out: dict, outdir: Path, include_restricted: bool) -> pd.DataFrame:
+    """events, claims, movements, geocode_report and datasets; events of datasets whose
+    licence forbids publishing are left out (and said) unless ``include_restricted``.
+    Returns the geocode report as written."""
     events, report = out["events"], out["report"]
     allowed = pd.Series(map_codes(events["dataset"], publishable, False),
                         index=events.index).astype(bool)
-    if getattr(args, "include_restricted", False):
+    if include_restricted:
         allowed[:] = True
     if not allowed.all():
         held = events.loc[~allowed, "dataset"].value_counts()
         for dataset, n in held.items():
             _say(f"{n} {dataset} events are used for presence and axes but not "
-                            f"published ({licence(dataset)}); --include-restricted makes a "
-                            "private build with them")
+                 f"published ({licence(dataset)}); --include-restricted makes a "
+                 "private build with them")
         hidden = set(events.loc[~allowed, "event_id"])
         for row in report[report["record_id"].isin(hidden)].itertuples(index=False):
             _err(f"{row.file}:{row.line}: {row.status}: {row.resolution}")
@@ -270,6 +260,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     for kind in ("claims", "movements"):
         write_csv(out[kind], outdir / f"{kind}.csv", sort_by=[f"{kind[:-1]}_id"], mirror=True)
     write_csv(report, outdir / "geocode_report.csv")
+    return report
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    geodata = _load(args)
+    paths = args.paths or _default_records(args)
+    _say(f"reading {len(paths)} records file(s)")
+    records = _read(args, geodata, paths)
+    _say(_summary(records))
+    _say("geocoding and joining admin units")
+    places = build_gazetteer(geodata)
+    out = locate(records, geodata, places)
+    outdir = Path(args.out)
+    # the records' tables go out first: their writing needs memory the analysis then has
+    report = _write_records(out, outdir, getattr(args, "include_restricted", False))
+    if getattr(args, "sensitivity", False):
+        _say("sensitivity: presence rerun over the parameter ranges of docs/method.md")
+    result = analyse(out, geodata, places, sensitivity=getattr(args, "sensitivity", False),
+                     progress=_count)
     _say("presence and axes with the default settings")
     write_table(result["presence"], outdir / "presence.csv", mirror=True)
     write_table(result["zones"], outdir / "zones.csv", mirror=True)
@@ -278,8 +287,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     write_table(result["axes"], outdir / "axes.geojson")
     write_table(result["periods"], outdir / "periods.csv", mirror=True)
     _say(f"wrote {outdir}/: events, claims, movements, geocode_report "
-                    f"({len(report)} rows), presence ({len(result['presence'])} rows), "
-                    f"zones ({len(result['zones'])}), axes ({len(result['axes'])})")
+         f"({len(report)} rows), presence ({len(result['presence'])} rows), "
+         f"zones ({len(result['zones'])}), axes ({len(result['axes'])})")
     return 0
 
 

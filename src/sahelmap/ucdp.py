@@ -14,6 +14,7 @@ from collections import Counter
 
 import pandas as pd
 
+from ._arrays import keep_rows
 from .actors import resolve_actors
 from .imports import (ImportReport, clean_number, clean_text, country_codes, flag,
                       flag_counts, parse_dates, prepare)
@@ -78,7 +79,7 @@ def read_ucdp(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
     report.unknown_actors = Counter(unknown.tolist())
     wp = clean_text(get("where_prec"))
     iso = country_codes(get("country"))
-    out = pd.DataFrame({
+    out = keep_rows(pd.DataFrame({
         "record_id": ids, "date_start": start.dt.date, "date_end": end.dt.date,
         "date_precision": clean_text(get("date_prec")).map(DATE_PREC).fillna("range"),
         "actor": a["actor"], "actor_raw": side_a, "actor_candidates": a["actor_candidates"],
@@ -98,6 +99,6 @@ def read_ucdp(frame: pd.DataFrame, header: list[str], actors: pd.DataFrame,
         "notes": clean_text(get("source_headline")),
         "file": frame["file"], "line": frame["line"], "dataset": "ucdp",
         "where_prec": wp,
-    })[keep].reset_index(drop=True)
+    }), keep.to_numpy())
     report.events_kept = len(out)
     return canonical(out, "event"), report
