@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyogrio
 
 from . import styles
-from ._arrays import as_text, map_text
+from ._arrays import as_text, map_text, take_text
 from ._parallel import alongside
 from .units import unit_geometries
 
@@ -30,12 +30,13 @@ LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", 
           "axes")
 # Large layers are views (GeoPackage 1.3 allows them as feature layers once registered in
 # gpkg_contents and gpkg_geometry_columns; GDAL and QGIS open them as layers). Their rows
-# are stored once with only their own values, and the text they share with many rows in
-# small lookup tables, each distinct combination once, joined by the view:
+# are stored once with only their own values, and the values they share with many rows
+# (text, dates) in small lookup tables, each distinct combination once, joined by the view;
+# the first lookup of a view by unit holds the period, which its rows are indexed by:
 #   presence, zones  one row per unit, period and group; the geometry is the unit's shape,
 #                    stored once in SHAPES with the unit's id and name
-#   events           one row per event with its point; the source, actor and place fields
-#                    a dataset repeats in lookups
+#   events           one row per event; the source, actor and place fields a dataset
+#                    repeats in lookups, the point with its place
 # The rows tables carry no spatial index: GDAL would not use one through a view (it needs the
 # indexed table registered as a layer of its own), and it does not need one: at 1M events a
 # box or date filter on the narrow events rows takes as long as on a full indexed table.
@@ -43,23 +44,30 @@ SHAPES = "unit_shapes"
 UNIT_FIELDS = ("unit_id", "unit_name")
 VIEWS = {  # layer -> lookups: (table suffix, fields)
     "events": (
+        ("dates", ("date_start", "date_end")),
         ("sources", ("record_kind", "date_precision", "confidence", "source", "file", "dataset",
                      "geocode_method", "location_precision", "join_note")),
         ("actors", ("actor", "actor_raw", "actor_candidates", "opponent", "opponent_raw",
                     "event_type", "event_type_raw")),
         ("places", ("place_name", "country", "admin1", "within", "place_id", "matched_name",
-                    "admin1_id", "admin1_name", "admin2_id", "admin2_name", "admin_country"))),
-    "presence": (
-        ("periods", ("period", "period_start", "period_end")),
+                    "admin1_id", "admin1_name", "admin2_id", "admin2_name", "admin_country",
+                    "latitude", "longitude"))),
+    "presence": (  # the evidence's dates go with the period: few combinations
+        ("dates", ("period", "period_start", "period_end", "last_evidence", "age_days",
+                   "date_uncertain")),
         ("keys", ("unit_level", "spatial", "group", "side", "status", "basis", "confidence",
                   "label", "category")),
-        ("evidence", ("evidence_events", "evidence_claims"))),
+        ("evidence", ("evidence_events", "evidence_claims")),
+        ("areas", ("area_present", "area_contested", "area_dominant", "area_control",
+                   "stability"))),  # empty on cells; per unit at the admin levels
     "zones": (
         ("periods", ("period", "period_start", "period_end")),
         ("keys", ("unit_level", "zone", "holder", "holder_status", "basis", "contenders",
                   "category"))),
 }
 BY_UNIT = ("presence", "zones")  # views whose geometry is the unit's shape
+POINTS = {"events": "places"}  # views whose point (made from latitude and longitude) is
+                               # stored with a lookup: events repeat their locations
 CONFIDENCE_CLASS = {"corroborated": "corroborated", "reported": "reported"}  # else: claimed
 DATE_COLUMNS = ("date_start", "date_end", "period_start", "period_end", "last_evidence")
 INTEGER_COLUMNS = ("fatalities", "line", "n_events", "level", "population", "age_days")
@@ -75,20 +83,25 @@ def _dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _date_values(values: pd.Series) -> pd.Series:
-    text = pa.array(values.astype(str).where(values.notna(), ""), type=pa.string())
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)  # each date read once
+    distinct = pd.Series(distinct)  # as the column would turn to text, dates as dates
+    text = pa.array(distinct.astype(str).where(distinct.notna(), ""), type=pa.string())
     stamp = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-    return pd.Series(stamp.cast(pa.date32()), index=values.index,
-                     dtype=pd.ArrowDtype(pa.date32()))
+    dates = stamp.cast(pa.date32()).take(pa.array(codes.astype("int64")))
+    return pd.Series(dates, index=values.index, dtype=pd.ArrowDtype(pa.date32()))
 
 
 def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
-    lon = pd.to_numeric(frame["longitude"], errors="coerce")
-    lat = pd.to_numeric(frame["latitude"], errors="coerce")
-    geom = gpd.points_from_xy(lon, lat)
-    gdf = gpd.GeoDataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame]),
-                           geometry=geom, crs="EPSG:4326")
-    gdf.loc[lon.isna() | lat.isna(), "geometry"] = None
-    return gdf
+    """The rows with a point from their coordinates (none where one is missing), made
+    once per distinct pair: a million events repeat a few thousand locations."""
+    codes, first = _distinct(frame, ["longitude", "latitude"])
+    lon = pd.to_numeric(frame["longitude"].iloc[first], errors="coerce").to_numpy(float)
+    lat = pd.to_numeric(frame["latitude"].iloc[first], errors="coerce").to_numpy(float)
+    points = np.asarray(gpd.points_from_xy(lon, lat), dtype=object)
+    points[np.isnan(lon) | np.isnan(lat)] = None
+    return gpd.GeoDataFrame(frame.drop(columns=[c for c in ("geometry",) if c in frame]),
+                            geometry=gpd.GeoSeries(points[codes - 1], index=frame.index),
+                            crs="EPSG:4326")
 
 
 def _shapes(geodata, tables: dict[str, pd.DataFrame]) -> gpd.GeoDataFrame:
@@ -155,8 +168,11 @@ def _distinct_values(values) -> set:
 def category(pres: pd.DataFrame) -> pd.Series:
     """``group:status:confidence`` where confidence is corroborated, reported or claimed
     (claimed or assessed only), the key of the presence style."""
-    conf = pres["confidence"].astype(str).map(CONFIDENCE_CLASS).fillna("claimed")
-    return pres["group"].astype(str) + ":" + pres["status"].astype(str) + ":" + conf
+    codes, first = _distinct(pres, ["group", "status", "confidence"])  # each key once
+    keys = pres[["group", "status", "confidence"]].iloc[first].astype(str)
+    conf = keys["confidence"].map(CONFIDENCE_CLASS).fillna("claimed")
+    names = (keys["group"] + ":" + keys["status"] + ":" + conf).to_numpy(dtype=object)
+    return pd.Series(take_text(names, codes - 1), index=pres.index)
 
 
 def style_rows(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame) -> pd.DataFrame:
@@ -255,7 +271,8 @@ def _write_frames(named, path: Path, *, append: bool = False, count=None, **extr
         opts = {"VERSION": "1.3"} if i == 0 and not append else {}
         if name in (SHAPES, "admin_units", "countries"):
             opts["promote_to_multi"] = True
-        if name == SHAPES or name.endswith("_rows"):  # read through the views only
+        if name in (SHAPES, *(f"{v}_{s}" for v, s in POINTS.items())) \
+                or name.endswith("_rows"):  # read through the views only
             opts["SPATIAL_INDEX"] = "NO"
         if not isinstance(frame, gpd.GeoDataFrame):
             frame = pd.DataFrame(frame)
@@ -295,28 +312,37 @@ def _copy_tables(source: Path, target: Path) -> int:
 def stored_parts(name: str, frame: pd.DataFrame, shapes: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """A view's rows as stored: ``<name>_rows`` with each row's own values and a reference
     (``<suffix>_ref``) into each lookup ``<name>_<suffix>``; rows of a view by unit refer
-    to their unit by ``unit_ref`` (its fid in ``shapes``, written in this order)."""
+    to their unit by ``unit_ref`` (its fid in ``shapes``, written in this order), and the
+    lookup named in POINTS carries the view's geometry."""
     lookups = [(suffix, [c for c in cols if c in frame]) for suffix, cols in VIEWS[name]]
     shared = [c for _, cols in lookups for c in cols]
     if name in BY_UNIT:
         shared += list(UNIT_FIELDS)
-    rows = frame.drop(columns=shared)
+    if name in POINTS:
+        shared.append(frame.geometry.name)
+    rows = pd.DataFrame(frame.drop(columns=shared))
     parts, refs = {}, []
     if name in BY_UNIT:
         unit_fid = pd.Index(shapes["unit_id"]).get_indexer(frame["unit_id"]) + 1
         refs.append(("unit_ref", unit_fid.astype("int64")))  # every unit has a shape row
     for suffix, cols in lookups:
-        codes, parts[f"{name}_{suffix}"] = _distinct(frame, cols)
+        codes, first = _distinct(frame, cols)
+        part = frame[cols].iloc[first].reset_index(drop=True)
+        if POINTS.get(name) == suffix:  # a point is made from the lookup's coordinates
+            part = gpd.GeoDataFrame(part, geometry=frame.geometry.iloc[first].to_numpy(),
+                                    crs=frame.crs)
+        parts[f"{name}_{suffix}"] = part
         refs.append((f"{suffix}_ref", codes))
     for i, (ref, codes) in enumerate(refs):
         rows.insert(i, ref, codes)
     return {f"{name}_rows": rows, **parts}
 
 
-def _distinct(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """The distinct combinations of ``cols`` in order of first appearance (fid 1, 2, ...)
-    and each row's fid among them (one column's codes at a time, kept below the row count,
-    so the combined key never overflows)."""
+def _distinct(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's fid among the distinct combinations of ``cols`` (numbered 1, 2, ... in
+    order of first appearance), and the positions of those first appearances (one
+    column's codes at a time, kept below the row count, so the combined key never
+    overflows)."""
     key = np.zeros(len(frame), dtype="int64")
     with ThreadPoolExecutor(2) as pool:  # Arrow factorizes text outside the GIL
         coded = list(pool.map(lambda c: pd.factorize(frame[c], use_na_sentinel=False), cols))
@@ -324,7 +350,7 @@ def _distinct(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.Data
         key, _ = pd.factorize(key * len(distinct) + codes)
     # codes number first appearances: the rows that are no repeat, in order, are the firsts
     first = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
-    return key.astype("int64") + 1, frame[cols].iloc[first].reset_index(drop=True)
+    return key.astype("int64") + 1, first
 
 
 def _spatial_views(con: sqlite3.Connection, frames: dict) -> None:
@@ -337,7 +363,11 @@ def _spatial_views(con: sqlite3.Connection, frames: dict) -> None:
     hidden = [SHAPES]
     for name, lookups in VIEWS.items():
         rows = f"{name}_rows"
-        base = SHAPES if name in BY_UNIT else rows
+        if name in BY_UNIT:
+            base, geom = SHAPES, "s.geom"
+        else:  # the point is in a lookup
+            base = f"{name}_{POINTS[name]}"
+            geom = f"l{[suffix for suffix, _ in lookups].index(POINTS[name])}.geom"
         alias = {c: f"l{i}" for i, (_, cols) in enumerate(lookups) for c in cols}
         alias.update(dict.fromkeys(UNIT_FIELDS if name in BY_UNIT else (), "s"))
         frame = frames[name]
@@ -347,11 +377,10 @@ def _spatial_views(con: sqlite3.Connection, frames: dict) -> None:
                         for i, (suffix, _) in enumerate(lookups))
         if name in BY_UNIT:
             joins += f' JOIN "{SHAPES}" AS s ON s.fid = r.unit_ref'
-        geom = "s.geom" if name in BY_UNIT else "r.geom"
         con.execute(f'CREATE VIEW "{name}" AS SELECT r.fid AS fid, {geom} AS geom, {select} '
                     f'FROM "{rows}" AS r{joins}')
         if name in BY_UNIT:  # the temporal controller filters a view by its period
-            con.execute(f'CREATE INDEX "{rows}_period" ON "{rows}" (periods_ref)')
+            con.execute(f'CREATE INDEX "{rows}_period" ON "{rows}" ({lookups[0][0]}_ref)')
         # a view: its rows' identity, and its geometry's column, type and extent
         contents[name] = (name, "features", name, "", FIXED_DATE, *contents[base][5:9], 4326)
         geometry[name] = (name, "geom", geometry[base][2], 4326, 0, 0)
