@@ -222,6 +222,24 @@ def test_large_layers_are_views_over_rows_stored_once(built):
         frames["events"].cx[box[0]:box[2], box[1]:box[3]]["event_id"]) and len(inside)
 
 
+def test_a_period_is_looked_up_by_its_index_through_the_view(built):
+    """The Temporal Controller asks a view for one period at a time: SQLite must find
+    those rows by the period index, not scan every row of every period."""
+    path, frames = built
+    con = sqlite3.connect(path)
+    try:
+        for name in ("presence", "zones"):
+            plan = " | ".join(r[-1] for r in con.execute(
+                f"EXPLAIN QUERY PLAN SELECT * FROM {name} WHERE period_start <= '2025-04-30' "
+                "AND period_end >= '2025-04-01'"))
+            assert f"USING INDEX {name}_rows_period" in plan, plan
+            assert "SCAN r" not in plan, plan
+            got = con.execute(f"SELECT COUNT(*) FROM {name} WHERE period = '2025-04'").fetchone()
+            assert got[0] == (frames[name]["period"] == "2025-04").sum() > 0
+    finally:
+        con.close()
+
+
 def _plain(value) -> str:
     """A value as text, whatever the dtype it was read back as (1 and 1.0 alike)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):

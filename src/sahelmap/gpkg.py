@@ -37,9 +37,9 @@ LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", 
 #                    stored once in SHAPES with the unit's id and name
 #   events           one row per event; the source, actor and place fields a dataset
 #                    repeats in lookups, the point with its place
-# The rows tables carry no spatial index: GDAL would not use one through a view (it needs the
-# indexed table registered as a layer of its own), and it does not need one: at 1M events a
-# box or date filter on the narrow events rows takes as long as on a full indexed table.
+# The tables behind the views carry no spatial index: GDAL would not use one through a view
+# (it needs the indexed table registered as a layer of its own), and it does not need one: at
+# 1M events a box or date filter through the view takes as long as on a full indexed table.
 SHAPES = "unit_shapes"
 UNIT_FIELDS = ("unit_id", "unit_name")
 VIEWS = {  # layer -> lookups: (table suffix, fields)
@@ -213,6 +213,10 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
         con = sqlite3.connect(tmp)
         try:
             _spatial_views(con, frames)
+            con.commit()
+            # the tables' statistics, without which SQLite scans every presence row for a
+            # period instead of looking its rows up by the period index (0.6 s -> 0.02 s)
+            con.execute("ANALYZE")
             con.commit()
         finally:
             con.close()
