@@ -147,10 +147,15 @@ def _fuzzy(unmatched: pd.DataFrame, index: pd.DataFrame, narrow) -> pd.DataFrame
                                          "admin1_key", "want"]]
 
 
+def coordinates(records: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The records' latitude and longitude as numbers (missing where not a number)."""
+    return (pd.to_numeric(records["latitude"], errors="coerce"),
+            pd.to_numeric(records["longitude"], errors="coerce"))
+
+
 def has_coordinates(records: pd.DataFrame) -> pd.Series:
     """Which records carry both coordinates (those are located by them, not by name)."""
-    lat = pd.to_numeric(records["latitude"], errors="coerce")
-    lon = pd.to_numeric(records["longitude"], errors="coerce")
+    lat, lon = coordinates(records)
     return lat.notna() & lon.notna()
 
 
@@ -173,9 +178,8 @@ def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "pla
         df[col] = as_text(df[col]).str.strip()
     if id_col is None:
         id_col = next((c for c in df.columns if c.endswith("_id") and c != "place_id"), None)
-    lat = pd.to_numeric(df["latitude"], errors="coerce")
-    lon = pd.to_numeric(df["longitude"], errors="coerce")
-    has_xy = has_coordinates(df)
+    lat, lon = coordinates(df)  # parsed once: they are also the located records' points
+    has_xy = lat.notna() & lon.notna()
     hint = df["location_precision"].fillna("").astype(str)
 
     df["_key"] = name_keys(df[name_col])

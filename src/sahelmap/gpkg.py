@@ -84,7 +84,7 @@ def _dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _date_values(values: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(values, use_na_sentinel=False)  # each date read once
-    distinct = pd.Series(distinct)  # as the column would turn to text, dates as dates
+    distinct = pd.Series(distinct)  # the column's own type: it turns to text as the column would
     text = pa.array(distinct.astype(str).where(distinct.notna(), ""), type=pa.string())
     stamp = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
     dates = stamp.cast(pa.date32()).take(pa.array(codes.astype("int64")))
