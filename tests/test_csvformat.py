@@ -209,3 +209,34 @@ def test_the_columnar_copy_is_used_only_while_it_describes_the_csv(tmp_path, mon
     # written without a copy: the old one is gone, never left beside a new CSV
     write_csv(frame, path)
     assert not copy.path.exists()
+
+
+def test_a_copy_of_32_bit_text_from_an_older_version_still_reads(tmp_path):
+    """Copies are written as 64-bit-offset text now; one written by an earlier version
+    (32-bit text, same layout otherwise) beside an unchanged CSV reads as the CSV does."""
+    import os
+
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    from sahelmap._mirror import SIZE_KEY, Mirror
+    from sahelmap.export import write_csv
+    from sahelmap.tables import read_text_csv
+
+    frame = pd.DataFrame({"id": ["e2", "e1", "e3"], "note": ['a,"b"\nc', "", "é"],
+                          "x": [0.5, float("nan"), 2.0]})
+    path = write_csv(frame, tmp_path / "t.csv", mirror=True)
+    copy = Mirror(path)
+    assert copy.table().schema.field("note").type == pa.large_string()
+    new = read_text_csv(path, ("x",))
+    old = copy.table().cast(pa.schema([(n, pa.string()) for n in frame.columns]))
+    with pa.OSFile(str(copy.path), "wb") as sink, ipc.new_file(sink, old.schema) as out:
+        out.write_table(old)
+        empty = pa.record_batch([pa.array([], pa.string())] * 3, schema=old.schema)
+        out.write_batch(empty, custom_metadata={SIZE_KEY: str(path.stat().st_size).encode()})
+    stamp = path.stat().st_mtime_ns
+    os.utime(copy.path, ns=(stamp, stamp))
+    assert copy.table().schema.field("note").type == pa.string()  # the old copy is used
+    pd.testing.assert_frame_equal(read_text_csv(path, ("x",)), new)
+    assert list(new["note"]) == ['a,"b"\nc', "", "é"] and new["x"].isna().tolist() == [
+        False, True, False]

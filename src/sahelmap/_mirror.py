@@ -4,11 +4,14 @@ of parsing a gigabyte of CSV again in each step.
 
 The copy sits beside the CSV in a hidden folder (``.sahelmap/<table>.arrow``): an Arrow
 IPC file holding every column as the text the CSV holds before quoting, which is what a
-CSV reader gives back. It is used only while it still describes the CSV: its recorded
-size must equal the CSV's and its modification time is set to the CSV's when it is
-written. Editing, replacing or copying the CSV without its times (``cp`` without
-``-p``) makes the reader parse the CSV as before. Its bytes depend only on the table, so
-two builds give identical copies.
+CSV reader gives back. The text is Arrow's large (64-bit offset) string, the type both
+the CSV writer works in and pandas holds text in, so neither writing nor reading casts
+a million-row column (a copy written as 32-bit strings by an older version still reads).
+It is used only while it still describes the CSV: its recorded size must equal the
+CSV's and its modification time is set to the CSV's when it is written. Editing,
+replacing or copying the CSV without its times (``cp`` without ``-p``) makes the reader
+parse the CSV as before. Its bytes depend only on the table, so two builds give
+identical copies.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class Mirror:
         """Where the blocks of rows go (an array of text per column at a time), then the
         CSV's size; the copy takes effect with :meth:`seal` once the CSV is in place."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        schema = pa.schema([(str(n), pa.string()) for n in names])
+        schema = pa.schema([(str(n), pa.large_string()) for n in names])
         with pa.OSFile(str(self._tmp), "wb") as sink, ipc.new_file(sink, schema) as out:
             yield _Writer(out, schema)
 
@@ -74,11 +77,11 @@ class _Writer:
         self.out, self.schema = out, schema
 
     def write(self, cols: list[pa.Array]) -> None:
-        self.out.write_batch(pa.record_batch([c.cast(pa.string()) for c in cols],
+        self.out.write_batch(pa.record_batch([c.cast(pa.large_string()) for c in cols],
                                              schema=self.schema))
 
     def finish(self, csv_bytes: int) -> None:
         """The last (empty) block carries the size of the CSV the copy describes."""
-        empty = pa.record_batch([pa.array([], pa.string())] * len(self.schema),
+        empty = pa.record_batch([pa.array([], pa.large_string())] * len(self.schema),
                                 schema=self.schema)
         self.out.write_batch(empty, custom_metadata={SIZE_KEY: str(csv_bytes)})

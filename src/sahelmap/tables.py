@@ -76,7 +76,7 @@ def _from_mirror(path: Path, numbers: tuple[str, ...]) -> pa.Table | None:
 
 
 def _parse_floats(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    return pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text),
+    return pc.cast(pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text),
                    pa.float64())
 
 
