@@ -164,20 +164,37 @@ def arrowheads(lines) -> list:
 def display_lines(axes: pd.DataFrame, countries=None) -> list:
     """Lines as drawn: an end known only to a country starts (or stops) at the point of
     that country's outline nearest the other end, not at the country's label point."""
-    out = []
-    shapes = {} if countries is None else dict(zip("country:" + countries["country"],
-                                                   countries.geometry.values))
+    return _drawn_lines(axes.geometry.values, *_axis_ends(axes), _country_shapes(countries))
+
+
+def _axis_ends(axes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The axes' origin and destination place ids, as arrays of text."""
     none = pd.Series("", index=axes.index)
-    for line, o, d in zip(axes.geometry.values, as_text(axes.get("origin_place_id", none)),
-                          as_text(axes.get("destination_place_id", none))):
-        if line is None or shapely.is_empty(line):
-            out.append(None)
+    return tuple(np.asarray(as_text(axes.get(c, none)), dtype=object)
+                 for c in ("origin_place_id", "destination_place_id"))
+
+
+def _country_shapes(countries) -> dict:
+    return {} if countries is None else dict(zip("country:" + countries["country"],
+                                                 countries.geometry.values))
+
+
+def _drawn_lines(lines, origins, destinations, shapes: dict) -> list:
+    """:func:`display_lines` on arrays: only a line with an end known to a country alone
+    is looked at one by one; every other line is drawn as it is."""
+    out = [None if line is None or shapely.is_empty(line) else line for line in lines]
+    if not shapes:
+        return out
+    to_country = np.isin(origins, list(shapes)) | np.isin(destinations, list(shapes))
+    for k in np.flatnonzero(to_country):
+        o, d, line = origins[k], destinations[k], out[k]
+        if line is None:
             continue
         coords = [tuple(c) for c in line.coords]
         start, end = shapely.Point(coords[0]), shapely.Point(coords[-1])
         if (o in shapes and shapes[o].contains(end)) or (d in shapes and shapes[d].contains(start)):
             # "from somewhere in Burkina Faso" to a place in Burkina Faso: no line to draw
-            out.append(None)
+            out[k] = None
             continue
         if o in shapes and d not in shapes:
             p = shapely.ops.nearest_points(shapes[o].boundary, end)[0]
@@ -185,8 +202,27 @@ def display_lines(axes: pd.DataFrame, countries=None) -> list:
         if d in shapes and o not in shapes:
             p = shapely.ops.nearest_points(shapes[d].boundary, start)[0]
             coords[-1] = (p.x, p.y)
-        out.append(shapely.LineString(coords))
+        out[k] = shapely.LineString(coords)
     return out
+
+
+def _axis_fields(axes: pd.DataFrame) -> list[dict]:
+    """What a page says of each axis besides its line: one dict per row of ``axes``
+    (text columns as objects, the period label in ``_p``), widths made in one pass."""
+    widths = np.where(axes["kind"] == "inferred",
+                      2 + np.minimum(pd.to_numeric(axes["strength"], errors="coerce").fillna(0), 4),
+                      _size_width(axes["size"]))
+    return [{"id": str(r.axis_id), "kind": str(r.kind), "group": str(r.group),
+             "period": str(label), "weight": _num(r.weight, 3),
+             "origin": str(r.origin_name), "origin_precision": str(r.origin_precision or ""),
+             "destination": str(r.destination_name),
+             "destination_precision": str(r.destination_precision or ""),
+             "size": "" if pd.isna(r.size) else str(r.size),
+             "strength": _num(r.strength, 3) or 0.0, "confidence": str(r.confidence),
+             "method": str(r.method), "evidence": str(r.evidence), "width": float(round(width, 1))}
+            for r, label, width in zip(
+                axes.drop(columns=[axes.geometry.name, "_p"]).itertuples(index=False),
+                axes["_p"], widths)]
 
 
 def _capped(ids: pd.Series | pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -475,6 +511,9 @@ class PeriodCutter:
                      and pd.api.types.is_string_dtype(self.axes[c].dtype)]
         self.axes = self.axes.astype({c: object for c in text_cols})
         self.axes_at = _Slices(self.axes["_p"].to_numpy(dtype=object), {}).at
+        self._axis_fields = _axis_fields(self.axes)
+        self._axis_ends = (self.axes.geometry.values, *_axis_ends(self.axes))
+        self._shapes = _country_shapes(countries)
 
     def events(self, start: str, end: str) -> tuple[dict, int, bool, int]:
         """The period's event table, how many events overlap it, whether they were
@@ -488,25 +527,14 @@ class PeriodCutter:
         return _event_table(pts), n_all, aggregated, unmapped
 
     def axes_list(self, label: str) -> list[dict]:
-        ax = self.axes.iloc[self.axes_at.get(label, slice(0, 0))].drop(columns="_p")
-        lines = display_lines(ax, self.countries)
-        heads = arrowheads(lines)
-        widths = np.where(ax["kind"] == "inferred",
-                          2 + np.minimum(pd.to_numeric(ax["strength"], errors="coerce").fillna(0), 4),
-                          _size_width(ax["size"]))
+        """The period's axes with their lines as drawn; the fields that do not depend on
+        the drawing were made once for all periods (:func:`_axis_fields`)."""
+        at = self.axes_at.get(label, slice(0, 0))
+        lines = _drawn_lines(*(values[at] for values in self._axis_ends), self._shapes)
         out = []
-        for (r, drawn, head, width) in zip(ax.itertuples(index=False), lines, heads, widths):
+        for fields, drawn, head in zip(self._axis_fields[at], lines, arrowheads(lines)):
             line = None if drawn is None else [[round(x, 5), round(y, 5)] for x, y in drawn.coords]
-            out.append({"id": str(r.axis_id), "kind": str(r.kind), "group": str(r.group),
-                        "period": label, "weight": _num(r.weight, 3),
-                        "origin": str(r.origin_name),
-                        "origin_precision": str(r.origin_precision or ""),
-                        "destination": str(r.destination_name),
-                        "destination_precision": str(r.destination_precision or ""),
-                        "size": "" if pd.isna(r.size) else str(r.size),
-                        "strength": _num(r.strength, 3) or 0.0, "confidence": str(r.confidence),
-                        "method": str(r.method), "evidence": str(r.evidence),
-                        "line": line, "head": head, "width": float(round(width, 1))})
+            out.append({**fields, "line": line, "head": head})
         return out
 
     def data(self, period) -> dict:
