@@ -67,57 +67,71 @@ def aggregate_events(ev: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, b
 
     Cells start at 0.05 degrees and double. An aggregated point sits at the mean of its
     events, sums their fatalities, keeps the coarsest precisions, and lists up to five ids.
+    Points come in the order of (cell as 'x:y' text, actor, type).
     """
     if len(ev) <= max_points:
         return ev.assign(count=1), False
     lon, lat = ev["lon"].to_numpy(dtype="float64"), ev["lat"].to_numpy(dtype="float64")
-    who = pd.factorize(ev["actor"])[0].astype("int64")
-    what = pd.factorize(ev["event_type"])[0].astype("int64")
-    size = 0.05
-    while True:  # count the (cell, actor, type) groups as integers
-        cx, cy = np.floor(lon / size).astype("int64"), np.floor(lat / size).astype("int64")
-        cell = (cx - cx.min()) * (cy.max() - cy.min() + 1) + (cy - cy.min())
-        n = len(np.unique((cell * (who.max() + 1) + who) * (what.max() + 1) + what))
-        if n <= max_points or size > 5:
-            break
-        size *= 2
-    cell = np.char.add(np.char.add(cx.astype(str), ":"), cy.astype(str)).astype(object)
+    cell, size = _cells(lon, lat, _group_codes(ev), max_points)
     # rows in the order of (cell, actor, type, id) as text, found on integer ranks; only
     # the columns the points are made of are taken in that order
-    ranks = [pd.factorize(k, sort=True)[0] for k in (cell, ev["actor"], ev["event_type"], ev["id"])]
+    ranks = [cell] + [pd.factorize(ev[k], sort=True)[0] for k in ("actor", "event_type", "id")]
     order = np.lexsort(ranks[::-1])
     key = [r[order] for r in ranks[:3]]
     starts = np.flatnonzero(np.r_[True, (np.diff(key[0]) != 0) | (np.diff(key[1]) != 0)
                                   | (np.diff(key[2]) != 0)])
     ends = np.r_[starts[1:], len(order)]
-    group = np.repeat(np.arange(len(starts)), ends - starts)
     first = order[starts]
-    means = pd.DataFrame({"lon": lon[order], "lat": lat[order],
-                          "fatalities": ev["fatalities"].to_numpy(dtype="float64")[order]}
-                         ).groupby(group, sort=False)
-    out = pd.DataFrame({"_cell": cell[first], "actor": ev["actor"].to_numpy(dtype=object)[first],
-                        "event_type": ev["event_type"].to_numpy(dtype=object)[first]})
-    out["lon"] = means["lon"].mean().to_numpy()
-    out["lat"] = means["lat"].mean().to_numpy()
-    out["fatalities"] = means["fatalities"].sum().to_numpy()
-    out["count"] = ends - starts
+    counts = ends - starts
+    # sums as pandas makes them (compensated), so the means are those of a groupby
+    sums = pd.DataFrame({"lon": lon[order], "lat": lat[order],
+                         "fatalities": ev["fatalities"].to_numpy(dtype="float64")[order]}
+                        ).groupby(np.repeat(np.arange(len(starts)), counts), sort=False)
     sorted_ev = {k: ev[k].take(order) for k in ("date_start", "date_end", "confidence")}
-    out["date_start"] = _run_extreme(sorted_ev["date_start"], starts, np.minimum)
-    out["date_end"] = _run_extreme(sorted_ev["date_end"], starts, np.maximum)
-    out["confidence"] = _run_extreme(sorted_ev["confidence"], starts, np.minimum)
     ids = ev["id"].to_numpy(dtype=object)[order]
-    out["id"] = ["|".join(ids[a:min(a + 5, b)]) for a, b in zip(starts.tolist(), ends.tolist())]
-    out["date_precision"] = "range"
-    out["location_precision"] = f"cell {size:g}°"
-    out["place"] = "several places"
-    out["admin"] = ""
-    out["geocode_method"] = "aggregated"
-    out["actor_raw"] = ""
-    out["opponent"] = ""
-    out["source"] = "several (see the events table)"
+    out = pd.DataFrame({
+        "actor": ev["actor"].to_numpy(dtype=object)[first],
+        "event_type": ev["event_type"].to_numpy(dtype=object)[first],
+        "lon": sums["lon"].mean().to_numpy(), "lat": sums["lat"].mean().to_numpy(),
+        "fatalities": sums["fatalities"].sum().to_numpy(),
+        "count": counts,
+        "date_start": _run_extreme(sorted_ev["date_start"], starts, np.minimum),
+        "date_end": _run_extreme(sorted_ev["date_end"], starts, np.maximum),
+        "confidence": _run_extreme(sorted_ev["confidence"], starts, np.minimum),
+        "id": ["|".join(ids[a:min(a + 5, b)]) for a, b in zip(starts.tolist(), ends.tolist())],
+        "date_precision": "range", "location_precision": f"cell {size:g}°",
+        "place": "several places", "admin": "", "geocode_method": "aggregated",
+        "actor_raw": "", "opponent": "", "source": "several (see the events table)"})
     out["notes"] = ("first ids: " + out["id"]).where(out["count"] > 5, "")
     out["lon"], out["lat"] = out["lon"].round(5), out["lat"].round(5)
-    return out.drop(columns=["_cell"]), True
+    return out, True
+
+
+def _group_codes(ev: pd.DataFrame) -> np.ndarray:
+    """One integer per (actor, event type)."""
+    who = pd.factorize(ev["actor"])[0].astype("int64")
+    what = pd.factorize(ev["event_type"])[0].astype("int64")
+    return who * (what.max() + 1) + what
+
+
+def _cells(lon: np.ndarray, lat: np.ndarray, group: np.ndarray, max_points: int
+           ) -> tuple[np.ndarray, float]:
+    """Each event's cell, as its rank in the order of the cells' 'x:y' texts, at the
+    first cell size (0.05 degrees, doubling up to 5) that leaves at most ``max_points``
+    (cell, actor, type) groups; and that size."""
+    size = 0.05
+    while True:  # count the (cell, actor, type) groups as integers
+        cx, cy = np.floor(lon / size).astype("int64"), np.floor(lat / size).astype("int64")
+        cell = (cx - cx.min()) * (cy.max() - cy.min() + 1) + (cy - cy.min())
+        n = len(pd.unique(cell * (group.max() + 1) + group))
+        if n <= max_points or size > 5:
+            break
+        size *= 2
+    _, first, codes = np.unique(cell, return_index=True, return_inverse=True)
+    text = np.char.add(np.char.add(cx[first].astype(str), ":"), cy[first].astype(str))
+    rank = np.empty(len(first), dtype="int64")
+    rank[np.argsort(text, kind="stable")] = np.arange(len(first))
+    return rank[codes], size
 
 
 def _run_extreme(values: pd.Series, starts: np.ndarray, pick) -> np.ndarray:
