@@ -171,7 +171,8 @@ def arrowheads(lines) -> list:
         bx, by = -ux * h, -uy * h
         wx, wy = -uy * h * 0.45, ux * h * 0.45
         pts = [(x1, y1), (x1 + (bx + wx) / k, y1 + by + wy), (x1 + (bx - wx) / k, y1 + by - wy)]
-        heads.append([[round(x, 5), round(y, 5)] for x, y in pts])
+        # numpy's rounding of its own floats (as pages always had it), then plain floats
+        heads.append([[float(round(x, 5)), float(round(y, 5))] for x, y in pts])
     return heads
 
 
