@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from hypothesis import given, settings, strategies as st
 import pandas as pd
 import pyogrio
 import pytest
@@ -267,3 +268,25 @@ def test_every_date_in_the_tables_survives_into_the_layers(geodata, places, tmp_
                 assert int(written.sum()) == int(frames[name][col].notna().sum()), (name, col)
                 checked += int(written.sum())
     assert checked > 1000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "é", ""]), st.integers(0, 3),
+                          st.sampled_from(["x", "y", None])), max_size=60),
+       st.sampled_from([2**62, 5, 2]))
+def test_lookup_ids_number_distinct_rows_in_order_of_first_appearance(rows, limit):
+    """_distinct gives every row the id of its combination of values (1, 2, ... as
+    combinations first appear) and the positions where each first appears, whether the
+    codes are combined at once or compacted on the way (a small limit forces that)."""
+    from sahelmap import gpkg
+
+    frame = pd.DataFrame(rows, columns=["t", "n", "m"]).astype(
+        {"t": "string[pyarrow]", "m": "string[pyarrow]"})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gpkg, "KEY_LIMIT", limit)
+        ids, first = gpkg._distinct(frame, ["t", "n", "m"])
+    seen: dict = {}
+    expected = [seen.setdefault(tuple("<NA>" if pd.isna(v) else v for v in r), len(seen) + 1)
+                for r in frame.itertuples(index=False)]
+    assert ids.tolist() == expected
+    assert first.tolist() == [expected.index(k) for k in range(1, len(seen) + 1)]

@@ -342,17 +342,27 @@ def stored_parts(name: str, frame: pd.DataFrame, shapes: pd.DataFrame) -> dict[s
     return {f"{name}_rows": rows, **parts}
 
 
+KEY_LIMIT = 2**62  # combined codes stay below it, far from int64's end
+
+
 def _distinct(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's fid among the distinct combinations of ``cols`` (numbered 1, 2, ... in
-    order of first appearance), and the positions of those first appearances (one
-    column's codes at a time, kept below the row count, so the combined key never
-    overflows)."""
-    key = np.zeros(len(frame), dtype="int64")
+    order of first appearance), and the positions of those first appearances.
+
+    Each column is coded by its own distinct values; the codes are combined into one
+    integer per row, which is made compact again (factorized) only when the next column
+    could overflow it, so a lookup of a few small columns is factorized once."""
     with ThreadPoolExecutor(2) as pool:  # Arrow factorizes text outside the GIL
         coded = list(pool.map(lambda c: pd.factorize(frame[c], use_na_sentinel=False), cols))
+    key, bound = np.zeros(len(frame), dtype="int64"), 1
     for codes, distinct in coded:
-        key, _ = pd.factorize(key * len(distinct) + codes)
-    # codes number first appearances: the rows that are no repeat, in order, are the firsts
+        if bound * max(len(distinct), 1) >= KEY_LIMIT:
+            key, uniques = pd.factorize(key)
+            bound = len(uniques)
+        key = key * len(distinct) + codes
+        bound *= max(len(distinct), 1)
+    key, _ = pd.factorize(key)  # numbered in order of first appearance
+    # the rows that are no repeat, in order, are the firsts
     first = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
     return key.astype("int64") + 1, first
 
