@@ -3,14 +3,17 @@ QGIS style per layer in ``layer_styles``.
 
 Written through pyogrio with Arrow, as GeoPackage 1.3 (so QGIS 3.22 and GDAL
 3.6 read it without warnings), to a temporary file renamed at the end. GDAL's
-``OGR_CURRENT_DATE`` pins the timestamps so the same inputs give the same bytes.
+``OGR_CURRENT_DATE`` pins the timestamps so the same inputs give the same bytes, and
+the temporary file is not flushed to disk at each commit (``OGR_SQLITE_SYNCHRONOUS``).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -206,11 +209,9 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.gpkg")
     tmp.unlink(missing_ok=True)
-    old = os.environ.get("OGR_CURRENT_DATE")
-    os.environ["OGR_CURRENT_DATE"] = FIXED_DATE
-    try:
+    with _gdal_settings():
         _write_tables(frames, actors, tmp, progress)
-        con = sqlite3.connect(tmp)
+        con = _connect(tmp)
         try:
             _spatial_views(con, frames)
             con.commit()
@@ -220,13 +221,35 @@ def write_gpkg(frames: dict[str, gpd.GeoDataFrame], actors: pd.DataFrame, path: 
             con.commit()
         finally:
             con.close()
-    finally:
-        if old is None:
-            os.environ.pop("OGR_CURRENT_DATE", None)
-        else:
-            os.environ["OGR_CURRENT_DATE"] = old
     os.replace(tmp, path)
     return path
+
+
+# GDAL's settings while the file is written: timestamps pinned (the same inputs give
+# the same bytes), and no flush to disk at each commit: the file is a temporary one,
+# renamed into place only once whole, so an interrupted run leaves the old file
+SETTINGS = {"OGR_CURRENT_DATE": FIXED_DATE, "OGR_SQLITE_SYNCHRONOUS": "OFF"}
+
+
+@contextmanager
+def _gdal_settings() -> Iterator[None]:
+    old = {k: os.environ.get(k) for k in SETTINGS}
+    os.environ.update(SETTINGS)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """SQLite on the temporary file, as GDAL writes it (no flush at each commit)."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous = OFF")
+    return con
 
 
 ASIDE = "presence"  # the view whose stored parts (most of the rows) a second process writes
@@ -290,7 +313,7 @@ def _copy_tables(source: Path, target: Path) -> int:
     """Copy every table of the GeoPackage ``source`` (tables without geometry) into
     ``target`` as GDAL made it: its definition, rows, feature count and count-keeping
     triggers (made after the rows, which they would count again); how many tables."""
-    con = sqlite3.connect(target)
+    con = _connect(target)
     try:
         con.execute("ATTACH DATABASE ? AS aside", (str(source),))
         names = [r[0] for r in con.execute(
