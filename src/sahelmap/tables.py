@@ -35,7 +35,7 @@ def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
     is left to pandas."""
     table = _from_mirror(path, numbers)
     if table is not None:
-        return table.combine_chunks().to_pandas()
+        return _one_chunk(table).to_pandas()
     with open(path, encoding="utf-8", newline="") as fh:
         names = next(csv.reader(fh), [])
     types = {n: pa.float64() if n in numbers else pa.string() for n in names}
@@ -52,10 +52,25 @@ def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
         return _numbers_by_pandas(path, numbers)
     if numbers and not table.num_rows:  # pandas types empty columns its own way
         return _numbers_by_pandas(path, numbers)
-    # one chunk per column: Arrow's take and filter on a column in hundreds of chunks
-    # copy the whole column each time (a period's events cut from a million: 240 ms
-    # instead of 10 ms)
-    return table.combine_chunks().to_pandas()
+    return _one_chunk(table).to_pandas()
+
+
+def _one_chunk(table: pa.Table) -> pa.Table:
+    """The table with each column in one chunk: Arrow's take on a column in many chunks
+    is ten times slower (a period's events cut from a million: 240 ms instead of 10 ms).
+    Columns are joined on two threads (Arrow copies outside the GIL): at a million
+    events, most of the time goes to the kernel giving the copy fresh memory
+    (0.8-2.2 s on one thread, 0.6 s on two)."""
+    def whole(column: pa.ChunkedArray) -> pa.ChunkedArray:
+        if column.num_chunks == 1:
+            return column
+        if column.num_chunks == 0:
+            return pa.chunked_array([pa.array([], column.type)])
+        return pa.chunked_array([pa.concat_arrays(column.chunks)])
+
+    with ThreadPoolExecutor(2) as pool:
+        columns = list(pool.map(whole, table.columns))
+    return pa.table(columns, schema=table.schema)
 
 
 def _from_mirror(path: Path, numbers: tuple[str, ...]) -> pa.Table | None:
