@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sahelmap import _arrays
-from sahelmap._arrays import codes, keep_rows, sorted_text_codes, stable_order, take_text
+from sahelmap._arrays import (codes, keep_rows, sorted_text_codes, stable_order, take_text,
+                              whole_numbers)
 
 TEXT = st.one_of(st.none(), st.text(max_size=6))
 
@@ -87,3 +88,21 @@ def test_keep_rows_is_a_filter(rows, slice_text):
     finally:
         _arrays.FEW_RUNS = limit
     pd.testing.assert_frame_equal(got, frame[keep].reset_index(drop=True))
+
+
+NUMBER_TEXT = st.one_of(st.integers(-2 ** 40, 2 ** 40).map(str),
+                        st.floats(-1e9, 1e9).map(repr), st.just(""), st.just("nan"),
+                        st.sampled_from([" 7", "7 ", "+3", "1e3", "12-14", "x", "0x10", "½"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NUMBER_TEXT, max_size=40))
+@example(["100096", "", "-0", "007"])  # line numbers as a table holds them: Arrow's path
+@example(["0x10", "16"])  # hexadecimal: Arrow reads it, pandas does not
+def test_whole_numbers_are_what_pandas_gives(values):
+    for column in (pd.Series(values, dtype=object),
+                   pd.Series(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+                   pd.Series(values, dtype=pd.ArrowDtype(pa.large_string()))):
+        want = pd.to_numeric(column, errors="coerce").round().astype("Int64")
+        got = whole_numbers(column)
+        pd.testing.assert_series_equal(got, want)  # values, missing ones, type and index

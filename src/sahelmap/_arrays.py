@@ -110,6 +110,22 @@ def as_text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str)
 
 
+def whole_numbers(s: pd.Series) -> pd.Series:
+    """``pd.to_numeric(s, errors="coerce").round().astype("Int64")``. Text held as Arrow
+    strings, all of it whole numbers in plain decimal digits or empty, is parsed by Arrow, not
+    one Python object per value (a million line numbers: 0.5 s -> 0.03 s); any other text
+    is left to pandas (Arrow also reads forms pandas does not, such as hexadecimal)."""
+    arrow = getattr(s.array, "_pa_array", None)
+    if arrow is not None and (pa.types.is_string(arrow.type)
+                              or pa.types.is_large_string(arrow.type)):
+        digits = pc.match_substring_regex(arrow, r"^(?:-?[0-9]{1,18})?$")
+        if pc.all(digits).as_py() is not False:  # null (no value at all) counts as digits
+            numbers = pc.cast(pc.if_else(pc.equal(arrow, ""), pa.scalar(None, arrow.type),
+                                         arrow), pa.int64())
+            return pd.Series(numbers.to_pandas(), index=s.index).round().astype("Int64")
+    return pd.to_numeric(s, errors="coerce").round().astype("Int64")
+
+
 def map_text(s: pd.Series, mapping, default: str) -> pd.Series:
     """``s.map(mapping).fillna(default)`` as text (``mapping``: a dict, a Series indexed
     by the values, or a function), each distinct value looked up once."""

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyogrio
 
 from . import styles
-from ._arrays import as_text, map_text, take_text
+from ._arrays import as_text, map_text, take_text, whole_numbers
 from ._parallel import alongside
 from .units import unit_geometries
 
@@ -151,7 +151,7 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
     for frame in out.values():
         for col in INTEGER_COLUMNS:
             if col in frame:
-                frame[col] = pd.to_numeric(frame[col], errors="coerce").round().astype("Int64")
+                frame[col] = whole_numbers(frame[col])
         if "file" in frame:
             # the records file's name, not the path on the builder's machine
             frame["file"] = map_text(frame["file"].astype(str), lambda p: Path(p).name, "")
