@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -253,17 +253,25 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 ASIDE = "presence"  # the view whose stored parts (most of the rows) a second process writes
+AT_HOME = ("presence_evidence",)  # but for these, which the main process, with less to
+                                  # write, makes and writes itself (0.1 GB less to copy)
 
 
 def _write_tables(frames: dict, actors: pd.DataFrame, tmp: Path, progress=None) -> None:
     """Every layer through pyogrio and Arrow; a view's layer as its stored parts (made
     one layer at a time, so only one layer's parts are held at once). GDAL writes one
-    table at a time and holds the GIL, so the presence parts go into a file of their
-    own in a forked process meanwhile, and are copied in by SQLite at the end."""
+    table at a time and holds the GIL, so the presence parts (but :data:`AT_HOME`) go
+    into a file of their own in a forked process meanwhile, and are copied in by SQLite
+    at the end."""
     def tables(names):
         for name in names:
             yield from (stored_parts(name, frames[name], frames[SHAPES]).items()
                         if name in VIEWS else [(name, frames[name])])
+
+    def aside(at_home: bool):
+        tables = [f"{ASIDE}_rows", *(f"{ASIDE}_{suffix}" for suffix, _ in VIEWS[ASIDE])]
+        only = [t for t in tables if (t in AT_HOME) == at_home]
+        return stored_parts(ASIDE, frames[ASIDE], frames[SHAPES], only).items()
 
     total = 2 + sum(len(VIEWS[n]) + 1 if n in VIEWS else 1 for n in LAYERS)  # shapes, styles
     done = 0
@@ -275,20 +283,33 @@ def _write_tables(frames: dict, actors: pd.DataFrame, tmp: Path, progress=None) 
             progress("GeoPackage tables", done, total)
 
     count(0)  # the counter shows from the start
-    aside = tmp.with_name(f"{tmp.stem}.{ASIDE}.gpkg")
-    aside.unlink(missing_ok=True)
+    other = tmp.with_name(f"{tmp.stem}.{ASIDE}.gpkg")
+    other.unlink(missing_ok=True)
     try:
-        with alongside(lambda: _write_frames(tables([ASIDE]), aside)):
+        with alongside(lambda: _write_indexed(aside(at_home=False), other, ASIDE)):
             _write_frames([(SHAPES, frames[SHAPES])], tmp)
             count()
             _write_frames(tables([n for n in LAYERS if n != ASIDE]), tmp, append=True,
                           count=count)
+            _write_frames(aside(at_home=True), tmp, append=True, count=count)
             _write_frames([("layer_styles", style_rows(frames, actors))], tmp, append=True,
                           FID="id")
             count()
-        count(_copy_tables(aside, tmp))
+        count(_copy_tables(other, tmp))
     finally:
-        aside.unlink(missing_ok=True)
+        other.unlink(missing_ok=True)
+
+
+def _write_indexed(named, path: Path, view: str) -> None:
+    """Write the (name, frame) pairs as a new GeoPackage and index the rows of ``view``
+    by period there (sorted in this process; :func:`_copy_tables` copies the entries)."""
+    _write_frames(named, path)
+    con = _connect(path)
+    try:
+        con.execute(_period_index(view))
+        con.commit()
+    finally:
+        con.close()
 
 
 def _write_frames(named, path: Path, *, append: bool = False, count=None, **extra) -> None:
@@ -311,8 +332,10 @@ def _write_frames(named, path: Path, *, append: bool = False, count=None, **extr
 
 def _copy_tables(source: Path, target: Path) -> int:
     """Copy every table of the GeoPackage ``source`` (tables without geometry) into
-    ``target`` as GDAL made it: its definition, rows, feature count and count-keeping
-    triggers (made after the rows, which they would count again); how many tables."""
+    ``target`` as GDAL made it: its definition and indexes (made before the rows, so
+    SQLite copies the entries as they are instead of sorting them again), rows, feature
+    count and count-keeping triggers (made after the rows, which they would count
+    again); how many tables."""
     con = _connect(target)
     try:
         con.execute("ATTACH DATABASE ? AS aside", (str(source),))
@@ -321,6 +344,10 @@ def _copy_tables(source: Path, target: Path) -> int:
         for name in names:  # our own table names (ASIDE's parts), never outside text
             con.execute(con.execute("SELECT sql FROM aside.sqlite_master WHERE type = 'table' "
                                     "AND name = ?", (name,)).fetchone()[0])
+            for (sql,) in con.execute("SELECT sql FROM aside.sqlite_master WHERE type = "
+                                      "'index' AND tbl_name = ? AND sql IS NOT NULL "
+                                      "ORDER BY name", (name,)).fetchall():
+                con.execute(sql)
             con.execute(f'INSERT INTO main."{name}" SELECT * FROM aside."{name}"')
             for meta in ("gpkg_contents", "gpkg_ogr_contents"):
                 con.execute(f"INSERT INTO main.{meta} SELECT * FROM aside.{meta} "
@@ -336,30 +363,42 @@ def _copy_tables(source: Path, target: Path) -> int:
     return len(names)
 
 
-def stored_parts(name: str, frame: pd.DataFrame, shapes: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def stored_parts(name: str, frame: pd.DataFrame, shapes: pd.DataFrame,
+                 only: Collection[str] | None = None) -> dict[str, pd.DataFrame]:
     """A view's rows as stored: ``<name>_rows`` with each row's own values and a reference
     (``<suffix>_ref``) into each lookup ``<name>_<suffix>``; rows of a view by unit refer
     to their unit by ``unit_ref`` (its fid in ``shapes``, written in this order), and the
-    lookup named in POINTS carries the view's geometry."""
+    lookup named in POINTS carries the view's geometry. ``only``: the tables to make
+    (default all); a lookup's numbering is the same whichever are made."""
+    def wanted(table: str) -> bool:
+        return only is None or table in only
+
     lookups = [(suffix, [c for c in cols if c in frame]) for suffix, cols in VIEWS[name]]
     shared = [c for _, cols in lookups for c in cols]
     if name in BY_UNIT:
         shared += list(UNIT_FIELDS)
     if name in POINTS:
         shared.append(frame.geometry.name)
-    rows = pd.DataFrame(frame.drop(columns=shared))
     parts, refs = {}, []
-    if name in BY_UNIT:
+    if name in BY_UNIT and wanted(f"{name}_rows"):
         unit_fid = pd.Index(shapes["unit_id"]).get_indexer(frame["unit_id"]) + 1
         refs.append(("unit_ref", unit_fid.astype("int64")))  # every unit has a shape row
     for suffix, cols in lookups:
+        table = f"{name}_{suffix}"
+        if not (wanted(table) or wanted(f"{name}_rows")):
+            continue
         codes, first = _distinct(frame, cols)
+        refs.append((f"{suffix}_ref", codes))
+        if not wanted(table):
+            continue
         part = frame[cols].iloc[first].reset_index(drop=True)
         if POINTS.get(name) == suffix:  # a point is made from the lookup's coordinates
             part = gpd.GeoDataFrame(part, geometry=frame.geometry.iloc[first].to_numpy(),
                                     crs=frame.crs)
-        parts[f"{name}_{suffix}"] = part
-        refs.append((f"{suffix}_ref", codes))
+        parts[table] = part
+    if not wanted(f"{name}_rows"):
+        return parts
+    rows = pd.DataFrame(frame.drop(columns=shared))
     for i, (ref, codes) in enumerate(refs):
         rows.insert(i, ref, codes)
     return {f"{name}_rows": rows, **parts}
@@ -390,6 +429,14 @@ def _distinct(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, np.ndar
     return key.astype("int64") + 1, first
 
 
+def _period_index(name: str) -> str:
+    """The index of a view by unit's rows by their period (its first lookup), which the
+    temporal controller filters the view by (made where missing)."""
+    rows = f"{name}_rows"
+    return (f'CREATE INDEX IF NOT EXISTS "{rows}_period" ON "{rows}" '
+            f'({VIEWS[name][0][0]}_ref)')
+
+
 def _spatial_views(con: sqlite3.Connection, frames: dict) -> None:
     """Each view joining its stored parts (and, by unit, the unit shapes), registered as
     a feature layer in the layers' order with its geometry's type and extent; the tables
@@ -416,8 +463,8 @@ def _spatial_views(con: sqlite3.Connection, frames: dict) -> None:
             joins += f' JOIN "{SHAPES}" AS s ON s.fid = r.unit_ref'
         con.execute(f'CREATE VIEW "{name}" AS SELECT r.fid AS fid, {geom} AS geom, {select} '
                     f'FROM "{rows}" AS r{joins}')
-        if name in BY_UNIT:  # the temporal controller filters a view by its period
-            con.execute(f'CREATE INDEX "{rows}_period" ON "{rows}" ({lookups[0][0]}_ref)')
+        if name in BY_UNIT:
+            con.execute(_period_index(name))
         # a view: its rows' identity, and its geometry's column, type and extent
         contents[name] = (name, "features", name, "", FIXED_DATE, *contents[base][5:9], 4326)
         geometry[name] = (name, "geom", geometry[base][2], 4326, 0, 0)
