@@ -20,11 +20,13 @@ from .export import write_csv
 from .gazetteer import build_gazetteer
 from .geocode import match_names
 from .geodata import Geodata, read_geodata
-from .config import read_config, settings_from
+from .admin import with_boundaries
+from .boundaries import AdminSource, read_boundaries
+from .config import admin_sources, read_config, settings_from
 from .export import write_table
 from .periods import FREQUENCIES
 from .pipeline import analyse, locate
-from .units import unit_geometries
+from .units import unit_geometries, unknown_units
 from .periods import LABEL_PATTERN as PERIOD_LABEL
 from .presence import LEVELS
 from .imports import import_report_frame, licence, publishable
@@ -60,7 +62,43 @@ def _count(what: str, done: int, total: int) -> None:
 
 
 def _load(args: argparse.Namespace) -> Geodata:
-    return read_geodata(Path(args.geodata))
+    """The reference data, with the user's boundaries (--admin, [[admin]]) in place of
+    the built-in units of the countries they cover."""
+    geodata = read_geodata(Path(args.geodata))
+    sources = [*_admin_flags(args), *_admin_config(args)]
+    if not sources:
+        return geodata
+    sets = [read_boundaries(source) for source in sources]
+    for got in sets:
+        for note in got.notes:
+            _err(f"sahelmap: admin: {note}")
+        levels = ", ".join(str(v) for v in sorted(set(got.units["level"])))
+        _say(f"admin: {got.source.file}: {len(got.units)} level-{levels} units ({got.schema}) "
+             f"for {', '.join(sorted(set(got.units['country'])))}")
+    return with_boundaries(geodata, sets)
+
+
+def _admin_flags(args: argparse.Namespace) -> list[AdminSource]:
+    """``--admin FILE`` or ``--admin FILE:LAYER`` (a layer of a GeoPackage)."""
+    out = []
+    for value in getattr(args, "admin", None) or []:
+        file, _, layer = value.rpartition(":")
+        if Path(value).exists() or not file or not Path(file).exists():
+            out.append(AdminSource(value))
+        else:
+            out.append(AdminSource(file, layer=layer))
+    return out
+
+
+def _admin_config(args: argparse.Namespace) -> list[AdminSource]:
+    """The ``[[admin]]`` tables of the config file the command reads, files relative
+    to the config file's folder."""
+    if not hasattr(args, "config"):
+        return []
+    path = args.config or ("sahelmap.toml" if Path("sahelmap.toml").is_file() else None)
+    if not path:
+        return []
+    return admin_sources(read_config(path), Path(path))
 
 
 def _read(args: argparse.Namespace, geodata: Geodata, paths: list[str]) -> Records:
@@ -306,7 +344,7 @@ def cmd_site(args: argparse.Namespace) -> int:
         raise InputError(f"{out}: no site there to update; build it first with "
                          f"'sahelmap site --tables {args.tables or out} --out {out}'")
     if args.tables:
-        tables = read_tables(args.tables)
+        tables = _read_tables(args.tables, geodata)
     else:
         cmd_build(argparse.Namespace(**{**vars(args), "out": str(out)}))
         tables = read_tables(out)
@@ -336,12 +374,25 @@ def cmd_site(args: argparse.Namespace) -> int:
 def _tables_for(args: argparse.Namespace, geodata: Geodata) -> dict:
     """Tables from --tables DIR, or computed from the records in a scratch folder."""
     if args.tables:
-        return read_tables(args.tables)
+        return _read_tables(args.tables, geodata)
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="sahelmap-") as tmp:
         cmd_build(argparse.Namespace(**{**vars(args), "out": tmp}))
         return read_tables(tmp)
+
+
+def _read_tables(directory, geodata: Geodata) -> dict:
+    """A build's tables, checked against the admin units in use (never a map that
+    silently lacks the units of other boundaries)."""
+    tables = read_tables(directory)
+    missing = unknown_units(geodata, pd.concat([tables["presence"]["unit_id"],
+                                                tables["zones"]["unit_id"]]))
+    if missing:
+        raise InputError(f"{directory}: the tables name {len(missing)} admin unit(s) the "
+                         f"boundaries in use lack (first: {missing[0]!r}); pass the --admin "
+                         "files (or the config's [[admin]]) the tables were built with")
+    return tables
 
 
 def cmd_gpkg(args: argparse.Namespace) -> int:
@@ -408,9 +459,17 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _admin_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--admin", action="append", metavar="FILE",
+                   help="your own admin boundaries, one level per file (repeatable; "
+                        "FILE:LAYER for a GeoPackage layer): they replace the built-in units "
+                        "of the countries they cover; see README, 'Your own boundaries'")
+
+
 def _sources(p: argparse.ArgumentParser, *, tables: bool = True, restricted: bool = True,
              paths: bool = True) -> None:
     """The options every command that reads records shares."""
+    _admin_option(p)
     if paths:
         p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
     if tables:
@@ -431,6 +490,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    _records_commands(sub)
+    _analysis_commands(sub)
+    _output_commands(sub)
+    return parser
+
+
+def _records_commands(sub) -> None:
+    """validate, geocode, place: the records and the gazetteer."""
     p = sub.add_parser("validate", help="check records files and list every problem",
                        description="Check records files (events, claims, movements) and list "
                                    "every problem with file, line, field, value and fix.")
@@ -447,6 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="records CSV file(s)")
     p.add_argument("--report", metavar="FILE", help="write the geocoding report as CSV")
     p.add_argument("--output", metavar="DIR", help="write located events/claims/movements CSV")
+    _admin_option(p)
     p.set_defaults(func=cmd_geocode)
 
     p = sub.add_parser("place", help="show the places a name matches, with their sources",
@@ -456,6 +524,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin1", metavar="NAME", help="restrict to one first-level unit")
     p.set_defaults(func=cmd_place)
 
+
+def _analysis_commands(sub) -> None:
+    """presence, axes, sensitivity: one table each, from records and settings."""
     for name, func, what in (("presence", cmd_presence, "presence of each group per unit and period"),
                              ("axes", cmd_axes, "axes of reinforcement, declared and inferred"),
                              ("sensitivity", cmd_sensitivity,
@@ -479,8 +550,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--kernel-km", type=float, metavar="KM",
                        help="how far a point record supports the cells around it (default 40)")
         p.add_argument("--no-inferred", action="store_true", help="declared axes only")
+        _admin_option(p)
         p.set_defaults(func=func)
 
+
+def _output_commands(sub) -> None:
+    """site, gpkg, figure, embed, build: what the tables are published as."""
     p = sub.add_parser("site", help="build the static map site",
                        description="Build the map site (one page per period, an overview with a "
                                    "time slider, the method page and the downloads) into --out. "
@@ -541,8 +616,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also rerun presence over the parameter ranges of docs/method.md: each "
                         "row's stability, and sensitivity.csv (make does this)")
     p.set_defaults(func=cmd_build)
-    return parser
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()

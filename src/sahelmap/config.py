@@ -11,11 +11,13 @@ from pathlib import Path
 
 from ._errors import InputError
 from .axes import AxesSettings
+from .boundaries import AdminSource
 from .periods import FREQUENCIES, windows
 from .pipeline import PeriodSpec
 from .presence import PresenceSettings
 
-SECTIONS = {"presence": PresenceSettings, "axes": AxesSettings, "periods": PeriodSpec}
+SECTIONS = {"presence": PresenceSettings, "axes": AxesSettings, "periods": PeriodSpec,
+            "admin": AdminSource}
 PERIOD_KEYS = ("freq", "start", "end", "windows")
 
 
@@ -36,12 +38,46 @@ def check_config(data: dict, name: str = "config") -> None:
     for section, value in data.items():
         if section not in SECTIONS:
             raise InputError(f"{name}: unknown section [{section}]; use "
-                             f"{', '.join(f'[{s}]' for s in SECTIONS)}")
+                             f"{', '.join(f'[{s}]' for s in SECTIONS if s != 'admin')}, "
+                             "[[admin]]")
+        if section == "admin":
+            _check_admin(value, name)
+            continue
         allowed = PERIOD_KEYS if section == "periods" else SECTIONS[section].names()
         for key in value:
             if key not in allowed:
                 raise InputError(f"{name}: [{section}] {key!r} is not a setting; use one of: "
                                  f"{', '.join(allowed)}")
+
+
+def _check_admin(value, name: str) -> None:
+    """``[[admin]]``: a list of tables, each with a ``file`` and known keys."""
+    allowed = AdminSource.names()
+    if not isinstance(value, list):
+        raise InputError(f"{name}: admin must be written [[admin]] (one table per boundary "
+                         "file), not [admin]")
+    for i, table in enumerate(value, 1):
+        unknown = [k for k in table if k not in allowed]
+        if unknown:
+            raise InputError(f"{name}: [[admin]] number {i}: {unknown[0]!r} is not a setting; "
+                             f"use one of: {', '.join(allowed)}")
+        if "file" not in table:
+            raise InputError(f"{name}: [[admin]] number {i} has no file; add "
+                             "file = \"path/to/boundaries.shp\"")
+        for key in ("level",):
+            if key in table and table[key] not in (1, 2):
+                raise InputError(f"{name}: [[admin]] number {i}: level {table[key]!r}; use 1 "
+                                 "or 2")
+
+
+def admin_sources(data: dict, path: Path) -> list[AdminSource]:
+    """The boundary files of ``[[admin]]``, paths relative to the config file's folder."""
+    out = []
+    for table in data.get("admin", []):
+        file = Path(table["file"])
+        file = file if file.is_absolute() else path.parent / file
+        out.append(AdminSource(**{**table, "file": str(file)}))
+    return out
 
 
 def settings_from(data: dict, name: str = "config", **overrides

@@ -26,6 +26,15 @@ def cell_size(ids) -> float | None:
     return float(prefixes[0]) if len(prefixes) else None
 
 
+def unknown_units(geodata: Geodata, ids) -> list[str]:
+    """The admin unit ids among ``ids`` (grid cells aside) that ``geodata`` lacks, sorted:
+    tables built with other boundaries than those in use."""
+    ids = pd.Series(pd.unique(pd.Series(ids, dtype=object)), dtype=object).astype(str)
+    cells = ids.str.fullmatch(r"h\d+(?:\.\d+)?:-?\d+:-?\d+")
+    known = set(geodata.admin1["unit_id"]) | set(geodata.admin2["unit_id"])
+    return sorted(set(ids[~cells & (ids != "")]) - known)
+
+
 def unit_geometries(geodata: Geodata, ids) -> gpd.GeoDataFrame:
     """Polygons and names of the given unit ids: admin units, and grid cells (``h<km>:q:r``,
     named after the admin units holding their centre)."""

@@ -1,0 +1,184 @@
+"""The user's boundaries in place of the reference units (pure): the units of the
+countries the user's files cover replace the built-in ones at both levels, and the
+built-in units stay everywhere else.
+
+For a country the user covers:
+  level 1 from the user's level-1 file, else made from the level-2 units by their
+  parent codes (the parent's name where the file has it: COD-AB and GADM do);
+  level 2 from the user's level-2 file, else none (the country's records then join
+  to level 1 only: built-in provinces would not nest in the user's regions).
+Level-2 units whose file names no parent (geoBoundaries) get the level-1 unit that
+holds their representative point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ._errors import InputError
+from .boundaries import AdminSet
+from .geodata import Geodata
+from ._names import name_keys
+from .join import leaf_index, locate_units
+
+REFERENCE_COLUMNS = ["unit_id", "name", "name_alt", "country", "level", "parent_id",
+                     "unit_type", "iso_3166_2", "vintage", "geometry"]
+
+
+def with_boundaries(geodata: Geodata, sets: list[AdminSet]) -> Geodata:
+    """``geodata`` with the units of ``sets`` in place of the built-in units of the
+    countries they cover."""
+    if not sets:
+        return geodata
+    by_level: dict[int, list[AdminSet]] = {1: [], 2: []}
+    for s in sets:
+        if len(s.units):
+            by_level[int(s.units["level"].iloc[0])].append(s)
+    admin1 = _concat([s.units for s in by_level[1]])
+    admin2 = _concat([s.units for s in by_level[2]])
+    covered = sorted(set(admin1["country"]) | set(admin2["country"]))
+    derived = _level1_from_level2(admin2[~admin2["country"].isin(set(admin1["country"]))],
+                                  by_level[2])
+    admin1 = _concat([admin1, derived])
+    admin2 = _with_parents(admin2, admin1, by_level[2])
+    keep1 = geodata.admin1[~geodata.admin1["country"].isin(covered)]
+    keep2 = geodata.admin2[~geodata.admin2["country"].isin(covered)]
+    _check_unique(admin1, admin2, keep1, keep2, sets)
+    new1, new2 = _reference(keep1, admin1), _reference(keep2, admin2)
+    return replace(geodata, admin1=new1, admin2=new2,
+                   countries=_countries(geodata.countries, admin1, covered),
+                   geonames=_relocated(geodata.geonames, new1, new2, covered),
+                   curated=_repointed(geodata, new1, new2, covered))
+
+
+def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in
+                                 ["unit_id", "name", "name_alt", "country", "level",
+                                  "parent_id", "parent_name", "vintage"]},
+                                geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
+                            crs="EPSG:4326")
+
+
+def _level1_from_level2(admin2: gpd.GeoDataFrame, sets: list[AdminSet]) -> gpd.GeoDataFrame:
+    """Level-1 units dissolved from level-2 units by their parent codes."""
+    if not len(admin2):
+        return _concat([])
+    orphans = admin2[admin2["parent_id"] == ""]
+    if len(orphans):
+        where = next(s.source.file for s in sets if orphans["unit_id"].iloc[0] in
+                     set(s.units["unit_id"]))
+        raise InputError(f"{where}: level-2 units without a parent code and no level-1 file "
+                         f"for {orphans['country'].iloc[0]}; add that country's level-1 "
+                         "(ADM1) file, or set parent_field in [[admin]]")
+    merged = admin2.dissolve(by="parent_id", aggfunc="first", sort=True).reset_index()
+    names = np.where(merged["parent_name"] != "", merged["parent_name"], merged["parent_id"])
+    return gpd.GeoDataFrame({
+        "unit_id": merged["parent_id"], "name": names, "name_alt": "",
+        "country": merged["country"], "level": 1, "parent_id": merged["country"],
+        "parent_name": "", "vintage": merged["vintage"] + " (level 1 from level 2)",
+    }, geometry=merged.geometry.values, crs="EPSG:4326")
+
+
+def _with_parents(admin2: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
+                  sets: list[AdminSet]) -> gpd.GeoDataFrame:
+    """Level-2 units with a parent: the file's, else the level-1 unit holding the
+    unit's representative point; a parent code no level-1 unit has is an error."""
+    if not len(admin2):
+        return admin2
+    admin2 = admin2.copy()
+    missing = admin2["parent_id"] == ""
+    if missing.any():
+        points = shapely.point_on_surface(np.asarray(admin2.geometry.values[missing]))
+        where = leaf_index(shapely.get_x(points), shapely.get_y(points), admin1)
+        admin2.loc[missing, "parent_id"] = np.where(
+            where >= 0, admin1["unit_id"].to_numpy()[np.maximum(where, 0)], "")
+    unknown = ~admin2["parent_id"].isin(set(admin1["unit_id"]))
+    if unknown.any():
+        row = admin2[unknown].iloc[0]
+        where = next(s.source.file for s in sets if row["unit_id"] in set(s.units["unit_id"]))
+        what = (f"parent {row['parent_id']!r} is not a level-1 unit" if row["parent_id"]
+                else "lies in no level-1 unit")
+        raise InputError(f"{where}: unit {row['unit_id']!r} ({row['name']}): {what}; give the "
+                         "level-1 file of the same boundary set, or set parent_field")
+    return admin2
+
+
+def _check_unique(admin1, admin2, keep1, keep2, sets: list[AdminSet]) -> None:
+    ids = pd.concat([admin1["unit_id"], admin2["unit_id"], keep1["unit_id"], keep2["unit_id"]])
+    twice = ids[ids.duplicated()]
+    if len(twice):
+        files = ", ".join(s.source.file for s in sets)
+        raise InputError(f"{files}: unit code {twice.iloc[0]!r} is used twice across the "
+                         "admin files and the built-in units; give each level once per country")
+
+
+def _reference(kept: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The built-in units kept and the user's, in the reference layers' columns."""
+    units = units.assign(unit_type="", iso_3166_2="")
+    out = pd.concat([kept[REFERENCE_COLUMNS], units[REFERENCE_COLUMNS]], ignore_index=True)
+    out["level"] = out["level"].astype("int64")
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+
+
+def _countries(countries: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
+               covered: list[str]) -> gpd.GeoDataFrame:
+    """The built-in countries, and an outline for a covered country they lack."""
+    new = [c for c in covered if c not in set(countries["country"])]
+    if not new:
+        return countries
+    units = admin1[admin1["country"].isin(new)]
+    outline = units.dissolve(by="country", aggfunc="first", sort=True).reset_index()
+    add = gpd.GeoDataFrame({"country": outline["country"], "name": outline["country"],
+                            "extent": "full", "vintage": outline["vintage"]},
+                           geometry=outline.geometry.values, crs="EPSG:4326")
+    out = pd.concat([countries, add[countries.columns]], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+
+
+def _relocated(geonames: pd.DataFrame, admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFrame,
+               covered: list[str]) -> pd.DataFrame:
+    """GeoNames places of the covered countries with the units that now hold them
+    (the file carries the built-in units' ids)."""
+    mine = geonames["country"].isin(covered).to_numpy()
+    if not mine.any():
+        return geonames
+    where = locate_units(geonames["longitude"].to_numpy(float)[mine],
+                         geonames["latitude"].to_numpy(float)[mine], admin1, admin2)
+    out = geonames.copy()
+    for col in ("admin1_id", "admin2_id"):
+        out.loc[mine, col] = where[col].to_numpy(dtype=object)
+    return out
+
+
+def _repointed(geodata: Geodata, admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFrame,
+               covered: list[str]) -> pd.DataFrame:
+    """Curated rows that add spellings to a built-in unit of a covered country, pointed
+    at the user's unit of the same level and country with the same name (accents and
+    case aside); where there is none, the row stands as a place of its own."""
+    curated = geodata.curated.copy()
+    old = pd.concat([geodata.admin1, geodata.admin2], ignore_index=True)
+    old = old[old["country"].isin(covered)]
+    replaced = curated["augments"].isin(set("admin:" + old["unit_id"]))
+    if not replaced.any():
+        return curated
+    new = pd.concat([admin1, admin2], ignore_index=True)
+    unique = new.assign(k=_unit_keys(new)).drop_duplicates("k", keep=False).set_index("k")[
+        "unit_id"]
+    old_key = old.assign(k=_unit_keys(old)).set_index("unit_id")["k"]
+    unit = curated.loc[replaced, "augments"].str.removeprefix("admin:")
+    target = unit.map(old_key).map(unique)
+    curated.loc[replaced, "augments"] = ("admin:" + target).fillna("")
+    return curated
+
+
+def _unit_keys(units: pd.DataFrame) -> pd.Series:
+    """Country, level and name (accents and case aside) of each unit."""
+    return units["country"] + "|" + units["level"].astype(str) + "|" + name_keys(units["name"])

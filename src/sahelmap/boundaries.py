@@ -1,0 +1,298 @@
+"""Reader for the user's own admin boundaries (``--admin FILE``, ``[[admin]]`` in the
+config): any polygon file GDAL opens (GeoPackage, Shapefile, GeoJSON, TopoJSON), one
+admin level per file, read into the schema of the reference admin layers.
+
+The name, code and parent fields are found for the common schemas and can be named
+instead (:class:`AdminSource`):
+
+  COD-AB (OCHA)    ``ADM<n>_FR`` / ``_EN`` / ``_PT``, ``ADM<n>_PCODE``, ``ADM<n-1>_PCODE``,
+                   country from ``ADM0_PCODE`` (ISO 3166 alpha-2 or alpha-3)
+  GADM             ``NAME_<n>``, ``GID_<n>``, ``GID_<n-1>``, alternates in ``VARNAME_<n>``,
+                   country from ``GID_0``
+  geoBoundaries    ``shapeName``, ``shapeISO`` (else ``shapeID``), no parent field,
+                   country from ``shapeGroup``, level from ``shapeType``
+
+Fields are matched without regard to case (a Shapefile may shout them). What the
+reader had to do to a file (reproject it, repair a polygon, guess the encoding of a
+Shapefile without ``.cpg``) is listed in :attr:`AdminSet.notes`; a file it cannot use
+raises :class:`InputError` with one line naming the file, the field and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from ._errors import InputError
+
+UNIT_COLUMNS = ["unit_id", "name", "name_alt", "country", "level", "parent_id",
+                "parent_name", "vintage", "geometry"]
+LEVELS = (1, 2)
+
+# ISO 3166 alpha-2 -> alpha-3 for the countries of the region (COD-AB P-codes start
+# with the alpha-2 code); any other country is given as alpha-3 or with ``country``
+ISO3 = {"BF": "BFA", "BJ": "BEN", "CI": "CIV", "CM": "CMR", "DZ": "DZA", "GH": "GHA",
+        "GN": "GIN", "LY": "LBY", "ML": "MLI", "MR": "MRT", "NE": "NER", "NG": "NGA",
+        "SN": "SEN", "TD": "TCD", "TG": "TGO"}
+
+
+@dataclass(frozen=True)
+class AdminSource:
+    """One boundary file and what is known about it; unset fields are detected."""
+
+    file: str
+    layer: str | None = None
+    level: int | None = None
+    country: str | None = None  # ISO 3166 alpha-3 for every unit of the file
+    name_field: str | None = None
+    code_field: str | None = None
+    parent_field: str | None = None
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass
+class AdminSet:
+    """The units of one file in the reference schema, and what was done to read them."""
+
+    source: AdminSource
+    units: gpd.GeoDataFrame
+    schema: str
+    notes: list[str] = field(default_factory=list)
+
+
+def read_boundaries(source: AdminSource) -> AdminSet:
+    """Read one boundary file into units (``UNIT_COLUMNS``), EPSG:4326, valid polygons."""
+    path = Path(source.file)
+    if not path.exists():
+        raise InputError(f"{path}: admin boundaries not found; check the path")
+    notes: list[str] = []
+    frame = _read_layer(path, source, notes)
+    columns = {c.lower(): c for c in frame.columns if c != frame.geometry.name}
+    schema, level = _detect(path, source, columns)
+    found = _fields(path, source, columns, schema, level)
+    units = _units(path, frame, found, level, source)
+    _check_codes(path, units, found["code"])
+    units = _in_lon_lat(path, units, notes)
+    units = _repaired(path, units, notes)
+    return AdminSet(source, units, schema, notes)
+
+
+def _read_layer(path: Path, source: AdminSource, notes: list[str]) -> gpd.GeoDataFrame:
+    layer = source.layer
+    try:
+        layers = [str(n) for n, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio's DataSourceError family: not a file GDAL reads
+        raise InputError(f"{path}: cannot be read as boundaries ({_first_line(exc)}); give a "
+                         "GeoPackage, Shapefile, GeoJSON or TopoJSON file") from None
+    if layer is None and len(layers) > 1:
+        raise InputError(f"{path}: holds {len(layers)} layers ({', '.join(layers)}); name one "
+                         "with --admin FILE:LAYER or layer = \"...\" in [[admin]]")
+    if layer is not None and layer not in layers:
+        raise InputError(f"{path}: no layer {layer!r}; the layers are {', '.join(layers)}")
+    encoding = _shapefile_encoding(path, notes)
+    try:
+        frame = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+    except Exception as exc:
+        raise InputError(f"{path}: cannot be read as boundaries ({_first_line(exc)}); "
+                         "check the file opens in QGIS or ogrinfo") from None
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        raise InputError(f"{path}: holds no geometry; give the boundary polygons")
+    kinds = set(frame.geometry.dropna().geom_type) - {"Polygon", "MultiPolygon"}
+    if kinds:
+        raise InputError(f"{path}: holds {', '.join(sorted(kinds))} geometries, not polygons; "
+                         "give the admin boundary polygons")
+    return frame
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _shapefile_encoding(path: Path, notes: list[str]) -> str | None:
+    """A Shapefile without ``.cpg`` says nothing of its text's encoding: its text is read
+    as UTF-8 if it decodes as UTF-8, else as Windows-1252 (said in the notes); None
+    leaves the encoding to GDAL (``.cpg`` present, or not a Shapefile)."""
+    if path.suffix.lower() != ".shp" or any(path.with_suffix(s).exists()
+                                            for s in (".cpg", ".CPG")):
+        return None
+    dbf = next((p for p in (path.with_suffix(".dbf"), path.with_suffix(".DBF")) if p.exists()),
+               None)
+    if dbf is None:
+        return None
+    data = dbf.read_bytes()
+    header = int.from_bytes(data[8:10], "little") if len(data) >= 10 else len(data)
+    try:
+        data[header:].decode("utf-8")
+        return "UTF-8"
+    except UnicodeDecodeError:
+        notes.append(f"{path}: no .cpg beside it and its text is not UTF-8: read as "
+                     "Windows-1252 (add a .cpg naming the encoding if that is wrong)")
+        return "CP1252"
+
+
+def _detect(path: Path, source: AdminSource, columns: dict[str, str]) -> tuple[str, int]:
+    """The schema the fields follow, and the admin level of the file."""
+    levels = {"COD-AB": _numbered(columns, r"adm(\d)_pcode"),
+              "GADM": _numbered(columns, r"gid_(\d)")}
+    schema = next((s for s, found in levels.items() if found), None)
+    if schema is None and "shapename" in columns:
+        schema = "geoBoundaries"
+    schema = schema or "custom"
+    level = source.level
+    if level is None and levels.get(schema):
+        level = max(levels[schema])  # geoBoundaries: from shapeType's values, later
+    if level is not None and level not in LEVELS:
+        raise InputError(f"{path}: holds level-{level} units; sahelmap joins records to "
+                         "levels 1 and 2: give the ADM1 or ADM2 file, or set level = 1 or 2")
+    return schema, level or 0
+
+
+def _numbered(columns: dict[str, str], pattern: str) -> list[int]:
+    return [int(m.group(1)) for c in columns if (m := re.fullmatch(pattern, c))
+            and int(m.group(1)) > 0]
+
+
+def _fields(path: Path, source: AdminSource, columns: dict[str, str], schema: str,
+            level: int) -> dict[str, str | None]:
+    """The file's name, code, parent, parent-name, alternates and country fields."""
+    n = level or 1
+    guesses = {
+        "COD-AB": {"name": [f"adm{n}_fr", f"adm{n}_en", f"adm{n}_pt", f"adm{n}_name"],
+                   "code": [f"adm{n}_pcode"], "parent": [f"adm{n - 1}_pcode"],
+                   "parent_name": [f"adm{n - 1}_fr", f"adm{n - 1}_en", f"adm{n - 1}_pt"],
+                   "alt": [f"adm{n}_en", f"adm{n}alt1fr", f"adm{n}alt2fr", f"adm{n}_ref"],
+                   "country": ["adm0_pcode"]},
+        "GADM": {"name": [f"name_{n}"], "code": [f"gid_{n}"], "parent": [f"gid_{n - 1}"],
+                 "parent_name": [f"name_{n - 1}"], "alt": [f"varname_{n}"],
+                 "country": ["gid_0"]},
+        "geoBoundaries": {"name": ["shapename"], "code": ["shapeiso", "shapeid"],
+                          "parent": [], "parent_name": [], "alt": [],
+                          "country": ["shapegroup"]},
+        "custom": {"name": ["name"], "code": ["pcode", "code", "unit_id"],
+                   "parent": ["parent_id", "parent_code"], "parent_name": [], "alt": [],
+                   "country": ["country", "iso3"]},
+    }[schema]
+    if level == 1:
+        guesses["parent"] = guesses["parent_name"] = []  # level 0 is the country
+    found = {key: next((columns[g] for g in names if g in columns), None)
+             for key, names in guesses.items()}
+    found["alt"] = [columns[g] for g in guesses["alt"] if g in columns]
+    for key in ("name", "code", "parent"):
+        given = getattr(source, f"{key}_field")
+        if given is not None:
+            if given.lower() not in columns:
+                raise InputError(f"{path}: {key}_field {given!r} is not a field of the file; "
+                                 f"its fields are {', '.join(columns.values())}")
+            found[key] = columns[given.lower()]
+    for key in ("name", "code"):
+        if found[key] is None:
+            tried = ", ".join(guesses[key]) or "(none for this schema)"
+            raise InputError(f"{path}: no {key} field found among {tried} (the file's fields: "
+                             f"{', '.join(columns.values())}); set {key}_field in [[admin]]")
+    if found["country"] is None and source.country is None:
+        raise InputError(f"{path}: no country field found (tried "
+                         f"{', '.join(guesses['country']) or 'none'}); set country = \"BFA\" "
+                         "(ISO 3166 alpha-3) in [[admin]]")
+    return found
+
+
+def _vintage(path: Path, source: AdminSource) -> str:
+    return path.name + (f":{source.layer}" if source.layer else "")
+
+
+def _units(path: Path, frame: gpd.GeoDataFrame, found: dict, level: int,
+           source: AdminSource) -> gpd.GeoDataFrame:
+    def text(col: str | None) -> pd.Series:
+        if col is None:
+            return pd.Series("", index=frame.index, dtype=object)
+        return frame[col].astype(object).where(frame[col].notna(), "").astype(str).str.strip()
+
+    if not level:  # geoBoundaries: the level is in shapeType ("ADM1")
+        kinds = set(text(next((c for c in frame.columns if c.lower() == "shapetype"), None)))
+        level = next((int(k[3:]) for k in kinds if re.fullmatch(r"ADM\d", k)), 0)
+        if len(kinds) != 1 or level not in LEVELS:
+            seen = f"shapeType {', '.join(sorted(kinds))}" if kinds != {""} else \
+                "no ADM<n>_PCODE, GID_<n> or shapeType field"
+            raise InputError(f"{path}: the admin level is not known ({seen}); set level = 1 "
+                             "or 2 in [[admin]]")
+    alt = [text(c) for c in found["alt"] if c != found["name"]]
+    alternates = (pd.concat(alt, axis=1).apply(lambda r: "|".join(dict.fromkeys(
+        v for part in r for v in part.split("|") if v)), axis=1)
+        if alt else pd.Series("", index=frame.index))
+    country = (pd.Series(_iso3(source.country), index=frame.index) if source.country
+               else text(found["country"]).map(_iso3))
+    return gpd.GeoDataFrame({
+        "unit_id": text(found["code"]), "name": text(found["name"]),
+        "name_alt": alternates.astype(str), "country": country, "level": level,
+        "parent_id": text(found["parent"]) if level == 2 else country,
+        "parent_name": text(found["parent_name"]), "vintage": _vintage(path, source),
+    }, geometry=frame.geometry.values, crs=frame.crs)
+
+
+def _iso3(code: str) -> str:
+    """An ISO 3166 alpha-3 code from alpha-3, alpha-2, or a P-code's leading letters."""
+    code = code.strip().upper()
+    if re.fullmatch(r"[A-Z]{3}", code):
+        return code
+    return ISO3.get(code[:2], code)
+
+
+def _check_codes(path: Path, units: gpd.GeoDataFrame, code_field: str) -> None:
+    empty = units["unit_id"] == ""
+    if empty.any():
+        raise InputError(f"{path}: {code_field} is empty for {int(empty.sum())} unit(s) (first: "
+                         f"{units.loc[empty, 'name'].iloc[0]!r}); fill it in or set code_field "
+                         "to a field every unit has")
+    twice = units["unit_id"][units["unit_id"].duplicated()]
+    if len(twice):
+        raise InputError(f"{path}: {code_field} {twice.iloc[0]!r} names "
+                         f"{int((units['unit_id'] == twice.iloc[0]).sum())} units; give one "
+                         "level per file, or set code_field to a field unique per unit")
+    bad = units["country"][~units["country"].str.fullmatch(r"[A-Z]{3}")]
+    if len(bad):
+        raise InputError(f"{path}: country {bad.iloc[0]!r} is not an ISO 3166 code sahelmap "
+                         "knows; set country = \"BFA\" (alpha-3) in [[admin]]")
+
+
+def _in_lon_lat(path: Path, units: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
+    if units.crs is None:
+        x0, y0, x1, y1 = units.total_bounds
+        if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+            raise InputError(f"{path}: has no coordinate reference system and its coordinates "
+                             "are not longitude/latitude; set one in QGIS (Layer > Set CRS) "
+                             "and save it again")
+        notes.append(f"{path}: no coordinate reference system: read as longitude/latitude "
+                     "(EPSG:4326)")
+        return units.set_crs("EPSG:4326")
+    if units.crs.to_epsg() != 4326:
+        notes.append(f"{path}: reprojected from {units.crs.to_string()} to EPSG:4326")
+        return units.to_crs("EPSG:4326")
+    return units
+
+
+def _repaired(path: Path, units: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
+    """Invalid polygons made valid (their polygonal part kept), each one named."""
+    geoms = units.geometry.values
+    bad = ~np.asarray(shapely.is_valid(geoms)) & ~np.asarray(shapely.is_missing(geoms))
+    if not bad.any():
+        return units
+    fixed = shapely.make_valid(np.asarray(geoms[bad]))
+    polygonal = [shapely.union_all([g for g in shapely.get_parts(f)
+                                    if g.geom_type in ("Polygon", "MultiPolygon")])
+                 for f in fixed]  # one per repaired unit: a few, not one per record
+    units = units.copy()
+    units.loc[bad, "geometry"] = polygonal
+    names = ", ".join(f"{u} ({n})" for u, n in units.loc[bad, ["unit_id", "name"]].to_numpy())
+    notes.append(f"{path}: {int(bad.sum())} invalid polygon(s) repaired with make_valid: "
+                 f"{names}")
+    return units

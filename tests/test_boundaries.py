@@ -1,0 +1,285 @@
+"""The user's own boundaries (issue 11): COD-AB, GADM and geoBoundaries files built
+here from the reference polygons, read, and put in place of the built-in units."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+from shapely.geometry import Point, Polygon
+
+from sahelmap._errors import InputError
+from sahelmap.admin import with_boundaries
+from sahelmap.boundaries import AdminSource, read_boundaries
+
+from .conftest import RECORDS, ROOT
+
+
+def _codab_bfa(geodata, tmp_path, level: int):
+    """Burkina Faso in COD-AB's layout, as OCHA's Shapefiles come: text in Windows-1252,
+    no .cpg, ADM<n>_FR/_PCODE, the parent's code and name, ADM0_PCODE in alpha-2."""
+    a1 = geodata.admin1[geodata.admin1["country"] == "BFA"].sort_values("unit_id")
+    pcode1 = {u: f"BF{46 + i:02d}" for i, u in enumerate(a1["unit_id"])}
+    if level == 1:
+        frame = gpd.GeoDataFrame({
+            "ADM1_FR": a1["name"].to_numpy(), "ADM1_PCODE": [pcode1[u] for u in a1["unit_id"]],
+            "ADM1_REF": [f"{n} – région" for n in a1["name"]],  # an en dash: 0x96 in cp1252
+            "ADM0_FR": "Burkina Faso", "ADM0_PCODE": "BF"}, geometry=a1.geometry.values,
+            crs="EPSG:4326")
+    else:
+        a2 = geodata.admin2[geodata.admin2["country"] == "BFA"].sort_values("unit_id")
+        names1 = a1.set_index("unit_id")["name"]
+        frame = gpd.GeoDataFrame({
+            "ADM2_FR": a2["name"].to_numpy(),
+            "ADM2_PCODE": [f"{pcode1[p]}{i + 1:02d}" for i, p in enumerate(a2["parent_id"])],
+            "ADM1_FR": a2["parent_id"].map(names1).to_numpy(),
+            "ADM1_PCODE": a2["parent_id"].map(pcode1).to_numpy(),
+            "ADM0_PCODE": "BF"}, geometry=a2.geometry.values, crs="EPSG:4326")
+    path = tmp_path / f"bfa_adm{level}.shp"
+    pyogrio.write_dataframe(frame, path, encoding="cp1252")
+    path.with_suffix(".cpg").unlink()
+    dbf = bytearray(path.with_suffix(".dbf").read_bytes())
+    dbf[29] = 0  # no language driver mark either: nothing in the file names the encoding
+    path.with_suffix(".dbf").write_bytes(bytes(dbf))
+    return path, pcode1
+
+
+def _gadm_mli(geodata, tmp_path):
+    """Mali in GADM's layout: a GeoPackage with a layer per level, GID_0 in alpha-3,
+    written in UTM zone 30N (so the reader must reproject)."""
+    a1 = geodata.admin1[geodata.admin1["country"] == "MLI"].sort_values("unit_id")
+    frame = gpd.GeoDataFrame({
+        "GID_0": "MLI", "COUNTRY": "Mali", "GID_1": [f"MLI.{i + 1}_1" for i in range(len(a1))],
+        "NAME_1": a1["name"].to_numpy(), "VARNAME_1": a1["name_alt"].to_numpy(),
+        "TYPE_1": "Région"}, geometry=a1.geometry.values, crs="EPSG:4326").to_crs(32630)
+    path = tmp_path / "gadm41_MLI.gpkg"
+    pyogrio.write_dataframe(frame.dissolve("GID_0").reset_index()[["GID_0", "geometry"]],
+                            path, layer="ADM_ADM_0")
+    pyogrio.write_dataframe(frame, path, layer="ADM_ADM_1", append=True)
+    return path, frame
+
+
+def _geoboundaries_ner(geodata, tmp_path):
+    a1 = geodata.admin1[geodata.admin1["country"] == "NER"].sort_values("unit_id")
+    frame = gpd.GeoDataFrame({
+        "shapeName": a1["name"].to_numpy(), "shapeISO": [f"NE-{i + 1}" for i in range(len(a1))],
+        "shapeID": [f"1234B{i}" for i in range(len(a1))], "shapeGroup": "NER",
+        "shapeType": "ADM1"}, geometry=a1.geometry.values, crs="EPSG:4326")
+    path = tmp_path / "geoBoundaries-NER-ADM1.geojson"
+    pyogrio.write_dataframe(frame, path)
+    return path, frame
+
+
+def test_codab_shapefile_without_cpg_in_windows_1252(geodata, tmp_path):
+    path, pcode1 = _codab_bfa(geodata, tmp_path, 1)
+    got = read_boundaries(AdminSource(str(path)))
+    assert got.schema == "COD-AB"
+    units = got.units
+    assert sorted(units["unit_id"]) == sorted(pcode1.values())
+    assert set(units["level"]) == {1} and set(units["country"]) == {"BFA"}
+    assert set(units["parent_id"]) == {"BFA"}
+    boucle = units[units["name"] == "Boucle du Mouhoun"].iloc[0]
+    assert boucle["name_alt"] == "Boucle du Mouhoun – région"  # the en dash read as cp1252
+    assert any("Windows-1252" in n for n in got.notes)
+    assert units.crs.to_epsg() == 4326
+
+
+def test_gadm_geopackage_needs_its_layer_named_and_is_reprojected(geodata, tmp_path):
+    path, frame = _gadm_mli(geodata, tmp_path)
+    with pytest.raises(InputError) as err:
+        read_boundaries(AdminSource(str(path)))
+    assert str(err.value).count("\n") == 0
+    assert "holds 2 layers (ADM_ADM_0, ADM_ADM_1)" in str(err.value) and "layer" in str(err.value)
+    got = read_boundaries(AdminSource(str(path), layer="ADM_ADM_1"))
+    assert got.schema == "GADM"
+    assert list(got.units["unit_id"]) == list(frame["GID_1"])
+    assert set(got.units["country"]) == {"MLI"} and set(got.units["level"]) == {1}
+    assert any("reprojected from EPSG:32630" in n for n in got.notes)
+    mopti = geodata.admin1[(geodata.admin1["country"] == "MLI")
+                           & (geodata.admin1["name"] == "Mopti")].geometry.iloc[0]
+    back = got.units[got.units["name"] == "Mopti"].geometry.iloc[0]
+    assert back.symmetric_difference(mopti).area < 1e-6 * mopti.area  # the same polygon
+    timbuktu = got.units[got.units["name"] == "Timbuktu"].iloc[0]
+    assert "Tombouctou" in timbuktu["name_alt"].split("|")
+
+
+def test_geoboundaries_geojson(geodata, tmp_path):
+    path, frame = _geoboundaries_ner(geodata, tmp_path)
+    got = read_boundaries(AdminSource(str(path)))
+    assert got.schema == "geoBoundaries"
+    assert list(got.units["unit_id"]) == list(frame["shapeISO"])  # the ISO code, not the id
+    assert set(got.units["level"]) == {1} and set(got.units["country"]) == {"NER"}
+
+
+def test_a_repaired_polygon_is_named(tmp_path):
+    bowtie = Polygon([(-1, 12), (0, 13), (0, 12), (-1, 13)])
+    frame = gpd.GeoDataFrame({"shapeName": ["Nœud"], "shapeISO": ["BF-X"], "shapeGroup": ["BFA"],
+                              "shapeType": ["ADM1"]}, geometry=[bowtie], crs="EPSG:4326")
+    path = tmp_path / "bow.geojson"
+    pyogrio.write_dataframe(frame, path)
+    got = read_boundaries(AdminSource(str(path)))
+    assert got.units.geometry.is_valid.all()
+    assert got.units.geometry.iloc[0].area == pytest.approx(0.5)
+    assert any("1 invalid polygon(s) repaired" in n and "BF-X (Nœud)" in n for n in got.notes)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_text("a,b\n1,2\n"), "holds no geometry"),
+    (lambda p: pyogrio.write_dataframe(gpd.GeoDataFrame(
+        {"shapeName": ["x"]}, geometry=[Point(0, 12)], crs="EPSG:4326"), p),
+     "holds Point geometries, not polygons"),
+    (lambda p: pyogrio.write_dataframe(gpd.GeoDataFrame(
+        {"foo": ["x"], "ADM0_PCODE": ["BF"]}, geometry=[Polygon([(0, 0), (1, 0), (1, 1)])],
+        crs="EPSG:4326"), p),
+     "no name field found among name (the file's fields: foo, ADM0_PCODE); set name_field"),
+    (lambda p: pyogrio.write_dataframe(gpd.GeoDataFrame(
+        {"ADM1_FR": ["a", "b"], "ADM1_PCODE": ["BF46", "BF46"], "ADM0_PCODE": ["BF", "BF"]},
+        geometry=[Polygon([(0, 0), (1, 0), (1, 1)])] * 2, crs="EPSG:4326"), p),
+     "ADM1_PCODE 'BF46' names 2 units"),
+    (lambda p: pyogrio.write_dataframe(gpd.GeoDataFrame(
+        {"ADM3_FR": ["a"], "ADM3_PCODE": ["BF460101"], "ADM0_PCODE": ["BF"]},
+        geometry=[Polygon([(0, 0), (1, 0), (1, 1)])], crs="EPSG:4326"), p),
+     "holds level-3 units"),
+    (lambda p: pyogrio.write_dataframe(gpd.GeoDataFrame(
+        {"name": ["a"], "code": ["X1"], "country": ["BFA"]},
+        geometry=[Polygon([(0, 0), (1, 0), (1, 1)])], crs="EPSG:4326"), p),
+     "the admin level is not known (no ADM<n>_PCODE, GID_<n> or shapeType field); set level"),
+    (lambda p: None, "admin boundaries not found"),
+])
+def test_a_file_that_cannot_be_used_fails_in_one_line(tmp_path, make, message):
+    path = tmp_path / ("bad.csv" if "no geometry" in message else "bad.geojson")
+    make(path)
+    with pytest.raises(InputError) as err:
+        read_boundaries(AdminSource(str(path)))
+    text = str(err.value)
+    assert "\n" not in text and text.startswith(str(path)) and message in text, text
+
+
+def test_users_units_replace_the_countries_they_cover(geodata, tmp_path):
+    adm1 = read_boundaries(AdminSource(str(_codab_bfa(geodata, tmp_path, 1)[0])))
+    adm2 = read_boundaries(AdminSource(str(_codab_bfa(geodata, tmp_path, 2)[0])))
+    ner = read_boundaries(AdminSource(str(_geoboundaries_ner(geodata, tmp_path)[0])))
+    merged = with_boundaries(geodata, [adm1, adm2, ner])
+    bfa1 = merged.admin1[merged.admin1["country"] == "BFA"]
+    assert set(bfa1["unit_id"]) == set(adm1.units["unit_id"])
+    assert set(merged.admin2[merged.admin2["country"] == "BFA"]["unit_id"]) \
+        == set(adm2.units["unit_id"])
+    assert set(merged.admin2["parent_id"]) <= set(merged.admin1["unit_id"])
+    # Mali keeps its built-in units; Niger has the geoBoundaries codes and no level 2
+    keep = geodata.admin1[geodata.admin1["country"] == "MLI"]["unit_id"]
+    assert set(merged.admin1[merged.admin1["country"] == "MLI"]["unit_id"]) == set(keep)
+    assert set(merged.admin1[merged.admin1["country"] == "NER"]["unit_id"]) \
+        == set(ner.units["unit_id"])
+    assert list(merged.admin1.columns) == list(geodata.admin1.columns)
+    # the gazetteer follows: GeoNames places relocated, curated spellings re-pointed
+    boucle = merged.admin1[merged.admin1["name"] == "Boucle du Mouhoun"]["unit_id"].iloc[0]
+    dedougou = merged.geonames[merged.geonames["name"] == "Dédougou"].iloc[0]
+    assert dedougou["admin1_id"] == boucle and dedougou["admin2_id"].startswith(boucle)
+    curated = merged.curated.set_index("place_id")["augments"]
+    assert curated["curated:boucle-du-mouhoun"] == f"admin:{boucle}"
+    mali = merged.geonames[merged.geonames["country"] == "MLI"]
+    assert mali.equals(geodata.geonames[geodata.geonames["country"] == "MLI"])
+
+
+def test_level_1_is_made_from_level_2_when_only_level_2_is_given(geodata, tmp_path):
+    path, pcode1 = _codab_bfa(geodata, tmp_path, 2)
+    merged = with_boundaries(geodata, [read_boundaries(AdminSource(str(path)))])
+    bfa1 = merged.admin1[merged.admin1["country"] == "BFA"].set_index("unit_id")
+    assert set(bfa1.index) == set(pcode1.values())
+    boucle = bfa1[bfa1["name"] == "Boucle du Mouhoun"]
+    assert len(boucle) == 1  # named after the parent name field, ADM1_FR
+    ref = geodata.admin1[geodata.admin1["name"] == "Boucle du Mouhoun"].geometry.iloc[0]
+    assert boucle.geometry.iloc[0].symmetric_difference(ref).area < 0.01 * ref.area
+
+
+def test_level_2_without_parents_gets_them_by_location(geodata, tmp_path):
+    a2 = geodata.admin2[geodata.admin2["country"] == "BFA"]
+    frame = gpd.GeoDataFrame({"shapeName": a2["name"].to_numpy(),
+                              "shapeID": [f"B2-{i}" for i in range(len(a2))],
+                              "shapeGroup": "BFA", "shapeType": "ADM2"},
+                             geometry=a2.geometry.values, crs="EPSG:4326")
+    path = tmp_path / "geoBoundaries-BFA-ADM2.geojson"
+    pyogrio.write_dataframe(frame, path)
+    level2 = read_boundaries(AdminSource(str(path)))
+    with pytest.raises(InputError, match="level-2 units without a parent code and no level-1"):
+        with_boundaries(geodata, [level2])
+    adm1 = read_boundaries(AdminSource(str(_codab_bfa(geodata, tmp_path, 1)[0])))
+    merged = with_boundaries(geodata, [adm1, level2])
+    by_name = merged.admin2.set_index("name")["parent_id"]
+    names1 = merged.admin1.set_index("unit_id")["name"]
+    assert names1[by_name["Mou Houn"]] == "Boucle du Mouhoun"  # Dédougou's province
+    assert names1[by_name["Soum"]] == "Sahel"  # Djibo's
+    assert pd.Series(by_name).isin(set(adm1.units["unit_id"])).all()
+
+
+def _run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "sahelmap.cli", "-q", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_presence_rows_carry_the_files_codes(geodata, tmp_path):
+    """--admin on the command line: the presence table is keyed to the COD-AB P-codes
+    in Burkina Faso, GADM's ids in Mali, the built-in ids elsewhere; and the same
+    statuses by unit name as with the built-in units, whose polygons these are."""
+    adm1, pcode1 = _codab_bfa(geodata, tmp_path, 1)
+    adm2, _ = _codab_bfa(geodata, tmp_path, 2)
+    gadm, _ = _gadm_mli(geodata, tmp_path)
+    out, ref = tmp_path / "p.csv", tmp_path / "ref.csv"
+    r = _run("presence", "--level", "admin2", "--admin", adm1, "--admin", adm2,
+             "--admin", f"{gadm}:ADM_ADM_1", "-o", out, *RECORDS)
+    assert r.returncode == 0, r.stderr
+    assert "bfa_adm1.shp: no .cpg beside it" in r.stderr  # said even under -q
+    assert _run("presence", "--level", "admin2", "-o", ref, *RECORDS).returncode == 0
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    want = pd.read_csv(ref, dtype=str, keep_default_na=False)
+    bfa = got[got["unit_id"].str.startswith("BF")]["unit_id"]
+    assert len(bfa) and bfa.str.fullmatch(r"BF\d{2}(\d{2})?").all()
+    assert "BF46" in set(bfa)  # Boucle du Mouhoun, by its P-code
+    assert got["unit_id"].str.startswith("MLI.").any()
+    assert not got["unit_id"].isin(set(geodata.admin1.query("country in ['BFA', 'MLI']")
+                                       ["unit_id"])).any()
+    units = pd.concat([geodata.admin1, geodata.admin2])
+    mine = pd.concat([read_boundaries(AdminSource(str(adm1))).units,
+                      read_boundaries(AdminSource(str(adm2))).units,
+                      read_boundaries(AdminSource(str(gadm), layer="ADM_ADM_1")).units])
+    names = pd.concat([units.set_index("unit_id")["name"], mine.set_index("unit_id")["name"]])
+    cols = ["period", "group", "status", "basis", "evidence_events"]
+    key = lambda f: sorted(map(tuple, f.assign(unit_id=f["unit_id"].map(names))[
+        ["unit_id", *cols]].to_numpy()))
+    assert key(got) == key(want)
+
+
+def test_admin_tables_in_the_config(geodata, tmp_path):
+    adm1, _ = _codab_bfa(geodata, tmp_path, 1)
+    (tmp_path / "sahelmap.toml").write_text(
+        f'[[admin]]\nfile = "{adm1.name}"\nname_field = "ADM1_FR"\n', encoding="utf-8")
+    out = tmp_path / "p.csv"
+    r = _run("presence", "--level", "admin1", "--config", tmp_path / "sahelmap.toml", "-o", out,
+             *RECORDS, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "BF46" in set(pd.read_csv(out, dtype=str)["unit_id"])
+    (tmp_path / "bad.toml").write_text('[admin]\nfile = "x.shp"\n', encoding="utf-8")
+    r = _run("presence", "--config", tmp_path / "bad.toml", *RECORDS)
+    assert r.returncode != 0 and r.stderr.count("\n") == 1
+    assert "admin must be written [[admin]]" in r.stderr
+    (tmp_path / "bad2.toml").write_text('[[admin]]\nfile = "x.shp"\nname = "x"\n',
+                                        encoding="utf-8")
+    r = _run("presence", "--config", tmp_path / "bad2.toml", *RECORDS)
+    assert "'name' is not a setting; use one of: file, layer" in r.stderr
+
+
+def test_tables_built_with_other_boundaries_are_refused(geodata, tmp_path):
+    adm1, _ = _codab_bfa(geodata, tmp_path, 1)
+    out = tmp_path / "maps"
+    assert _run("build", "--admin", adm1, "--out", out, *RECORDS).returncode == 0
+    r = _run("gpkg", "--tables", out, "-o", tmp_path / "x.gpkg")
+    assert r.returncode != 0 and r.stderr.count("\n") == 1, r.stderr
+    assert "admin unit(s) the boundaries in use lack (first: 'BF46')" in r.stderr
+    r = _run("gpkg", "--admin", adm1, "--tables", out, "-o", tmp_path / "x.gpkg")
+    assert r.returncode == 0, r.stderr
+    shapes = pyogrio.read_dataframe(tmp_path / "x.gpkg", layer="presence")
+    assert "BF46" in set(shapes["unit_id"]) and shapes.geometry.notna().all()
