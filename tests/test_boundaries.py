@@ -3,6 +3,7 @@ here from the reference polygons, read, and put in place of the built-in units."
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -283,3 +284,70 @@ def test_tables_built_with_other_boundaries_are_refused(geodata, tmp_path):
     assert r.returncode == 0, r.stderr
     shapes = pyogrio.read_dataframe(tmp_path / "x.gpkg", layer="presence")
     assert "BF46" in set(shapes["unit_id"]) and shapes.geometry.notna().all()
+
+
+def _topojson(geoms, ids) -> str:
+    """A TopoJSON of polygons whose geometries carry only an id: each ring its own arc,
+    in plain coordinates (no quantization)."""
+    arcs, objects = [], []
+    for geom, uid in zip(geoms, ids):
+        polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+        rings = []
+        for poly in polys:
+            refs = []
+            for ring in [poly.exterior, *poly.interiors]:
+                arcs.append([[round(x, 6), round(y, 6)] for x, y in ring.coords])
+                refs.append([len(arcs) - 1])
+            rings.append(refs)
+        objects.append({"type": "MultiPolygon", "arcs": rings, "id": uid})
+    return json.dumps({"type": "Topology", "arcs": arcs, "objects": {
+        "adm1": {"type": "GeometryCollection", "geometries": objects}}})
+
+
+def test_topojson_without_properties_and_its_attribute_table(geodata, tmp_path):
+    a1 = geodata.admin1[geodata.admin1["country"] == "BFA"].sort_values("unit_id")
+    ids = [f"g{i}" for i in range(len(a1))]
+    path = tmp_path / "bfa.topojson"
+    path.write_text(_topojson(a1.geometry, ids), encoding="utf-8")
+    with pytest.raises(InputError, match="attributes = "):  # only an id: say what to give
+        read_boundaries(AdminSource(str(path), level=1, country="BFA"))
+    table = tmp_path / "bfa_adm1.csv"
+    pd.DataFrame({"ID": ids, "ADM1_FR": a1["name"].to_numpy(),
+                  "ADM1_PCODE": [f"BF{46 + i}" for i in range(len(a1))], "ADM0_PCODE": "BF"}
+                 ).iloc[::-1].to_csv(table, index=False)  # in another order than the shapes
+    got = read_boundaries(AdminSource(str(path), attributes=str(table)))
+    assert got.schema == "COD-AB"
+    units = got.units.set_index("name")
+    assert units.loc["Boucle du Mouhoun", "unit_id"] == "BF46"
+    ref = a1.set_index("name").geometry
+    for name in ("Boucle du Mouhoun", "Sahel", "Est"):
+        assert units.loc[name, "geometry"].symmetric_difference(ref[name]).area < 1e-6
+    short = tmp_path / "short.csv"
+    pd.read_csv(table).iloc[1:].to_csv(short, index=False)
+    with pytest.raises(InputError, match=r"no row for 1 unit\(s\) .* \(first id 'g12'\)"):
+        read_boundaries(AdminSource(str(path), attributes=str(short)))
+
+
+def test_overlaps_and_gaps_are_reported_with_their_area(tmp_path):
+    """Eight 0.1° squares around a hole of one, and a ninth unit over half of one."""
+    d = 0.1
+    cells = [(0, 0), (1, 0), (2, 0), (0, 1), (2, 1), (0, 2), (1, 2), (2, 2)]
+    squares = [Polygon([(x * d, 12 + y * d), ((x + 1) * d, 12 + y * d),
+                        ((x + 1) * d, 12 + (y + 1) * d), (x * d, 12 + (y + 1) * d)])
+               for x, y in cells]
+    squares.append(Polygon([(2 * d, 12), (2.5 * d, 12), (2.5 * d, 12 + d), (2 * d, 12 + d)]))
+    frame = gpd.GeoDataFrame({"shapeName": [f"u{i}" for i in range(9)],
+                              "shapeISO": [f"BF-{i}" for i in range(9)], "shapeGroup": "BFA",
+                              "shapeType": "ADM1"}, geometry=squares, crs="EPSG:4326")
+    path = tmp_path / "holes.geojson"
+    pyogrio.write_dataframe(frame, path)
+    notes = read_boundaries(AdminSource(str(path))).notes
+    overlap = next(n for n in notes if "overlap(s)" in n)
+    gap = next(n for n in notes if "gap(s)" in n)
+    cell_km2 = frame.to_crs("ESRI:102022").area.iloc[0] / 1e6  # about 120 km² at 12°N
+    assert "1 overlap(s) between units" in overlap and "BF-2 and BF-8" in overlap
+    got = float(overlap.split("km²")[0].rsplit(", ", 1)[1].replace(",", ""))
+    assert got == pytest.approx(cell_km2 / 2, rel=0.01)
+    assert "1 gap(s) inside the area the units cover" in gap and "near 12.1" in gap
+    got = float(gap.split(" km²")[0].rsplit(", ", 1)[1].replace(",", ""))
+    assert got == pytest.approx(cell_km2, rel=0.01)

@@ -54,6 +54,8 @@ class AdminSource:
     name_field: str | None = None
     code_field: str | None = None
     parent_field: str | None = None
+    attributes: str | None = None  # a CSV of the units' fields, for geometry without them
+    join_field: str = "id"  # the field the geometry and the attribute table share
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -77,6 +79,8 @@ def read_boundaries(source: AdminSource) -> AdminSet:
         raise InputError(f"{path}: admin boundaries not found; check the path")
     notes: list[str] = []
     frame = _read_layer(path, source, notes)
+    if source.attributes:
+        frame = _with_attributes(path, frame, source, notes)
     columns = {c.lower(): c for c in frame.columns if c != frame.geometry.name}
     schema, level = _detect(path, source, columns)
     found = _fields(path, source, columns, schema, level)
@@ -84,6 +88,7 @@ def read_boundaries(source: AdminSource) -> AdminSet:
     _check_codes(path, units, found["code"])
     units = _in_lon_lat(path, units, notes)
     units = _repaired(path, units, notes)
+    notes.extend(coverage_notes(str(path), units))
     return AdminSet(source, units, schema, notes)
 
 
@@ -112,6 +117,45 @@ def _read_layer(path: Path, source: AdminSource, notes: list[str]) -> gpd.GeoDat
         raise InputError(f"{path}: holds {', '.join(sorted(kinds))} geometries, not polygons; "
                          "give the admin boundary polygons")
     return frame
+
+
+def _with_attributes(path: Path, frame: gpd.GeoDataFrame, source: AdminSource,
+                     notes: list[str]) -> gpd.GeoDataFrame:
+    """The geometry joined to its attribute table (a CSV) by ``join_field``: TopoJSON
+    and other geometry-only files. Every unit must find its row; rows without a unit
+    are said in the notes."""
+    table_path = Path(source.attributes)
+    if not table_path.is_file():
+        raise InputError(f"{table_path}: attribute table not found (attributes of {path}); "
+                         "check the path")
+    try:
+        table = pd.read_csv(table_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"{table_path}: cannot be read as a UTF-8 CSV ({_first_line(exc)}); "
+                         "save it as CSV UTF-8") from None
+    key = source.join_field.lower()
+    geo_key = next((c for c in frame.columns if c.lower() == key), None)
+    table_key = next((c for c in table.columns if c.lower() == key), None)
+    for what, col, cols in ((path, geo_key, frame.columns), (table_path, table_key,
+                                                             table.columns)):
+        if col is None:
+            raise InputError(f"{what}: no join field {source.join_field!r} (fields: "
+                             f"{', '.join(map(str, cols))}); set join_field in [[admin]] to "
+                             "the field the geometry and the table share")
+    ids = frame[geo_key].astype(str)
+    rows = table.drop_duplicates(table_key).set_index(table_key)
+    missing = ~ids.isin(rows.index)
+    if missing.any():
+        raise InputError(f"{table_path}: no row for {int(missing.sum())} unit(s) of {path} "
+                         f"(first {source.join_field} {ids[missing].iloc[0]!r}); add them")
+    unused = int((~rows.index.isin(set(ids))).sum())
+    if unused:
+        notes.append(f"{table_path}: {unused} row(s) match no unit of {path}")
+    joined = rows.loc[ids.to_numpy()].reset_index()
+    keep = [c for c in frame.columns if c not in (geo_key, frame.geometry.name)
+            and c.lower() not in {t.lower() for t in joined.columns}]
+    return gpd.GeoDataFrame(pd.concat([joined, frame[keep].reset_index(drop=True)], axis=1),
+                            geometry=frame.geometry.values, crs=frame.crs)
 
 
 def _first_line(exc: Exception) -> str:
@@ -197,8 +241,11 @@ def _fields(path: Path, source: AdminSource, columns: dict[str, str], schema: st
     for key in ("name", "code"):
         if found[key] is None:
             tried = ", ".join(guesses[key]) or "(none for this schema)"
+            hint = (", or give its attribute table with attributes = \"FILE.csv\""
+                    if len(columns) <= 1 else "")
             raise InputError(f"{path}: no {key} field found among {tried} (the file's fields: "
-                             f"{', '.join(columns.values())}); set {key}_field in [[admin]]")
+                             f"{', '.join(columns.values()) or 'none'}); set {key}_field in "
+                             f"[[admin]]{hint}")
     if found["country"] is None and source.country is None:
         raise InputError(f"{path}: no country field found (tried "
                          f"{', '.join(guesses['country']) or 'none'}); set country = \"BFA\" "
@@ -296,3 +343,40 @@ def _repaired(path: Path, units: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoD
     notes.append(f"{path}: {int(bad.sum())} invalid polygon(s) repaired with make_valid: "
                  f"{names}")
     return units
+
+
+EQUAL_AREA = "ESRI:102022"  # Africa Albers Equal Area Conic: areas in m²
+MIN_KM2 = 0.01  # overlaps and gaps smaller than a hectare are digitising noise, not said
+
+
+def coverage_notes(name: str, units: gpd.GeoDataFrame) -> list[str]:
+    """Overlaps between units and gaps inside the area they cover, with their areas
+    (km², equal-area), the largest named: records in an overlap join to one unit only,
+    and records in a gap to none."""
+    if len(units) < 2:
+        return []
+    geoms = np.asarray(units.geometry.to_crs(EQUAL_AREA).values)
+    ids = units["unit_id"].to_numpy()
+    notes = []
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    pair = left < right
+    left, right = left[pair], right[pair]
+    area = shapely.area(shapely.intersection(geoms[left], geoms[right])) / 1e6
+    big = np.flatnonzero(area >= MIN_KM2)
+    if len(big):
+        top = big[np.argmax(area[big])]
+        notes.append(f"{name}: {len(big)} overlap(s) between units, {area[big].sum():,.2f} km² "
+                     f"in all (largest: {ids[left[top]]} and {ids[right[top]]}, "
+                     f"{area[top]:,.2f} km²); a record there joins to one of them only")
+    holes = [shapely.Polygon(ring) for part in shapely.get_parts(shapely.union_all(geoms))
+             for ring in part.interiors]
+    gap = shapely.area(np.asarray(holes, dtype=object)) / 1e6 if holes else np.array([])
+    big = np.flatnonzero(gap >= MIN_KM2)
+    if len(big):
+        top = holes[big[np.argmax(gap[big])]]
+        lon, lat = gpd.GeoSeries([top.representative_point()], crs=EQUAL_AREA).to_crs(
+            "EPSG:4326").iloc[0].coords[0]
+        notes.append(f"{name}: {len(big)} gap(s) inside the area the units cover, "
+                     f"{gap[big].sum():,.2f} km² in all (largest {gap[big].max():,.2f} km² "
+                     f"near {lat:.3f}, {lon:.3f}); a record there joins to no unit")
+    return notes

@@ -74,9 +74,9 @@ def admin_sources(data: dict, path: Path) -> list[AdminSource]:
     """The boundary files of ``[[admin]]``, paths relative to the config file's folder."""
     out = []
     for table in data.get("admin", []):
-        file = Path(table["file"])
-        file = file if file.is_absolute() else path.parent / file
-        out.append(AdminSource(**{**table, "file": str(file)}))
+        files = {k: Path(table[k]) for k in ("file", "attributes") if table.get(k)}
+        out.append(AdminSource(**{**table, **{k: str(f if f.is_absolute() else path.parent / f)
+                                              for k, f in files.items()}}))
     return out
 
 
