@@ -351,3 +351,17 @@ def test_overlaps_and_gaps_are_reported_with_their_area(tmp_path):
     assert "1 gap(s) inside the area the units cover" in gap and "near 12.1" in gap
     got = float(gap.split(" km²")[0].rsplit(", ", 1)[1].replace(",", ""))
     assert got == pytest.approx(cell_km2, rel=0.01)
+
+
+def test_two_files_for_one_country_and_level_are_refused(geodata, tmp_path):
+    path, _ = _codab_bfa(geodata, tmp_path, 1)
+    bfa = gpd.GeoDataFrame({"shapeName": ["Boucle du Mouhoun"], "shapeISO": ["BF-BMH"],
+                            "shapeGroup": ["BFA"], "shapeType": ["ADM1"]},
+                           geometry=[geodata.admin1.set_index("unit_id").geometry["BF-01"]],
+                           crs="EPSG:4326")
+    other = tmp_path / "geoBoundaries-BFA-ADM1.geojson"
+    pyogrio.write_dataframe(bfa, other)
+    sets = [read_boundaries(AdminSource(str(p))) for p in (path, other)]
+    with pytest.raises(InputError) as err:
+        with_boundaries(geodata, sets)
+    assert str(err.value).startswith(f"{other}: level-1 units of BFA were already given by {path}")

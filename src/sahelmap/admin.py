@@ -39,6 +39,7 @@ def with_boundaries(geodata: Geodata, sets: list[AdminSet]) -> Geodata:
     for s in sets:
         if len(s.units):
             by_level[int(s.units["level"].iloc[0])].append(s)
+    _one_set_each(by_level)
     admin1 = _concat([s.units for s in by_level[1]])
     admin2 = _concat([s.units for s in by_level[2]])
     covered = sorted(set(admin1["country"]) | set(admin2["country"]))
@@ -54,6 +55,21 @@ def with_boundaries(geodata: Geodata, sets: list[AdminSet]) -> Geodata:
                    countries=_countries(geodata.countries, admin1, covered),
                    geonames=_relocated(geodata.geonames, new1, new2, covered),
                    curated=_repointed(geodata, new1, new2, covered))
+
+
+def _one_set_each(by_level: dict[int, list[AdminSet]]) -> None:
+    """One file per country and level: two would overlap (vintages, sets valid at
+    different dates, are not read yet)."""
+    for level, sets in by_level.items():
+        seen: dict[str, str] = {}
+        for s in sets:
+            for country in sorted(set(s.units["country"])):
+                if country in seen:
+                    raise InputError(f"{s.source.file}: level-{level} units of {country} were "
+                                     f"already given by {seen[country]}; give one file per "
+                                     "country and level (boundary vintages, sets valid at "
+                                     "different dates, are not supported yet)")
+                seen[country] = s.source.file
 
 
 def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
