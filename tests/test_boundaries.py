@@ -284,6 +284,27 @@ def test_tables_built_with_other_boundaries_are_refused(geodata, tmp_path):
     assert r.returncode == 0, r.stderr
     shapes = pyogrio.read_dataframe(tmp_path / "x.gpkg", layer="presence")
     assert "BF46" in set(shapes["unit_id"]) and shapes.geometry.notna().all()
+    units = pyogrio.read_dataframe(tmp_path / "x.gpkg", layer="admin_units")
+    assert set(units[units["country"] == "BFA"]["vintage"]) == {adm1.name}  # which set
+
+
+def test_the_users_boundary_files_are_credited_escaped(geodata, tmp_path):
+    path, _ = _codab_bfa(geodata, tmp_path, 1)
+    hostile = tmp_path / "bfa&<b onclick=x>adm1.shp"  # a file name is outside text too
+    for part in path.parent.glob(f"{path.stem}.*"):
+        part.rename(hostile.with_suffix(part.suffix))
+    out = tmp_path / "maps"
+    r = _run("site", "--admin", hostile, "--out", out, *RECORDS)
+    assert r.returncode == 0, r.stderr
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<li>Boundaries: bfa&amp;&lt;b onclick=x&gt;adm1.shp (your boundary file)</li>" \
+        in index
+    assert "<b onclick" not in index
+    page = (out / "2025-04.html").read_text(encoding="utf-8")
+    # escaped for Leaflet's attribution (HTML), then written as a JSON string
+    assert "Natural Earth (public domain), bfa\\u0026amp;\\u0026lt;b onclick=x\\u0026gt;" \
+        "adm1.shp" in page
+    assert "<b onclick" not in page
 
 
 def _topojson(geoms, ids) -> str:

@@ -52,6 +52,8 @@ def with_boundaries(geodata: Geodata, sets: list[AdminSet]) -> Geodata:
     _check_unique(admin1, admin2, keep1, keep2, sets)
     new1, new2 = _reference(keep1, admin1), _reference(keep2, admin2)
     return replace(geodata, admin1=new1, admin2=new2,
+                   boundary_files=tuple(sorted({s.units["vintage"].iloc[0] for s in sets
+                                                if len(s.units)})),
                    countries=_countries(geodata.countries, admin1, covered),
                    geonames=_relocated(geodata.geonames, new1, new2, covered),
                    curated=_repointed(geodata, new1, new2, covered))

@@ -33,7 +33,8 @@ TYPE_EDGE = {"battle": "#111111", "attack": "#444444", "remote_violence": "#7a7a
              "movement": "#2166ac", "other": "#999999"}
 FORMATS = ("png", "svg", "pdf")
 EXTENT = (-12.5, 6.0, 9.0, 22.0)  # lon min, lon max, lat min, lat max
-ATTRIBUTION = "Boundaries: Natural Earth · Places: GeoNames (CC BY 4.0) · Records: {} · sahelmap"
+ATTRIBUTION = ("Boundaries: Natural Earth{} · Places: GeoNames (CC BY 4.0) · Records: {} · "
+               "sahelmap")
 
 
 def _nice_km(span_km: float) -> int:
@@ -62,8 +63,9 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
                  fontsize=9.5, fontweight="bold", va="top")
         groups = sorted(set(pres["group"]) | set(ev["actor"] if len(ev) else []) - {""})
         _legend(fig, groups, actors)
-        fig.text(0.99, 0.125, ATTRIBUTION.format(source), fontsize=4.8, ha="right", va="top",
-                 color="#444444")
+        credit = ATTRIBUTION.format("".join(f", {f}" for f in geodata.boundary_files), source)
+        fig.text(0.99, 0.125, credit, fontsize=4.8, ha="right", va="top", color="#444444",
+                 parse_math=False)  # file and source names are outside text: "$" is a dollar
     ax.set_xlabel("")
     ax.set_ylabel("")
     return fig

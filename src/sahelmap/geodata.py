@@ -36,6 +36,7 @@ class Geodata:
     geonames: pd.DataFrame
     curated: pd.DataFrame
     actors: pd.DataFrame
+    boundary_files: tuple[str, ...] = ()  # the user's boundary files in use (credited)
 
 
 def _need(path: Path) -> Path:

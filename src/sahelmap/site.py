@@ -100,7 +100,9 @@ def _body(info: dict, out: Path) -> str:
     downloads = "".join(
         f"<li><a href=\"{e(name)}\" download>{e(name)}</a>: {e(what)}</li>"
         for name, what in DOWNLOADS if (out / name).is_file())
-    sources = "".join(f"<li>{e(s)}</li>" for s in info["sources"])
+    sources = "".join(f"<li>Boundaries: {e(f)} (your boundary file)</li>"
+                      for f in info.get("boundaries", []))
+    sources += "".join(f"<li>{e(s)}</li>" for s in info["sources"])
     return f"""<div class="sm-main">
 <h2 id="how">How to read this map</h2>
 <p>Coloured hexagons (25 km cells) show where each group is present in the chosen period,
@@ -184,6 +186,8 @@ def _site_info(tables: dict[str, pd.DataFrame], geodata: Geodata) -> tuple[dict,
     info = webmap.site_info(geodata.actors, periods, data_range,
                             [webmap.records_summary(events, claims, movements,
                                                     tables.get("datasets"))])
+    if geodata.boundary_files:  # the user's boundaries, credited (absent by default)
+        info["boundaries"] = list(geodata.boundary_files)
     # distinct groups first: a million-event site has millions of presence rows
     active = presence["group"][(presence["status"] != "none").to_numpy()]
     return info, sorted(set(pd.unique(active.astype(str))))

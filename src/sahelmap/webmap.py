@@ -25,8 +25,15 @@ from ._arrays import as_text
 ASSETS = "assets"
 CAPITALS = {"Bamako", "Ouagadougou", "Niamey", "Abuja", "Porto-Novo", "Lomé", "Accra",
             "Nouakchott", "Yamoussoukro"}
-ATTRIBUTION = ("Boundaries: Natural Earth (public domain) · Places: GeoNames (CC BY 4.0) · "
-               "Records: {sources} · Map: sahelmap, Leaflet")
+ATTRIBUTION = ("Boundaries: Natural Earth (public domain){boundaries} · Places: GeoNames "
+               "(CC BY 4.0) · Records: {sources} · Map: sahelmap, Leaflet")
+
+
+def attribution(info: dict) -> str:
+    """The map's credit line: boundaries (and the user's boundary files), places, records."""
+    files = info.get("boundaries", [])
+    return ATTRIBUTION.format(boundaries="".join(f", {f}" for f in files),
+                              sources="; ".join(info["sources"]))
 
 
 def safe_json(value) -> str:
@@ -283,8 +290,7 @@ def _finish(m: folium.Map, fit: tuple | None) -> str:
 def period_page(label: str, info: dict, groups: list[str], *, tiles: bool = False,
                 fit=None) -> str:
     """The HTML of one period's page."""
-    attribution = ATTRIBUTION.format(sources="; ".join(info["sources"]))
-    m = _map(groups, attribution, tiles, names=_names(info))
+    m = _map(groups, attribution(info), tiles, names=_names(info))
     PeriodData(label).add_to(m)
     Title(f"sahelmap: presence, events and axes, {label}",
           f"data from {info['range'][0]} to {info['range'][1]}").add_to(m)
@@ -320,8 +326,7 @@ def index_page(info: dict, groups: list[str], start: str, header_html: str, body
 
     ``header_html`` and ``body_html`` must already be escaped HTML.
     """
-    attribution = ATTRIBUTION.format(sources="; ".join(info["sources"]))
-    m = _map(groups, attribution, tiles, height="72vh", names=_names(info))
+    m = _map(groups, attribution(info), tiles, height="72vh", names=_names(info))
     PeriodData(start).add_to(m)
     Title("sahelmap: presence, events and axes over time",
           f"data from {info['range'][0]} to {info['range'][1]}").add_to(m)
