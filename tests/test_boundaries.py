@@ -125,7 +125,7 @@ def test_a_repaired_polygon_is_named(tmp_path):
     got = read_boundaries(AdminSource(str(path)))
     assert got.units.geometry.is_valid.all()
     assert got.units.geometry.iloc[0].area == pytest.approx(0.5)
-    assert any("1 invalid polygon(s) repaired" in n and "BF-X (Nœud)" in n for n in got.notes)
+    assert any("1 invalid polygon(s) repaired" in n and "BF-X ('Nœud')" in n for n in got.notes)
 
 
 @pytest.mark.parametrize("make, message", [
@@ -218,8 +218,9 @@ def test_level_2_without_parents_gets_them_by_location(geodata, tmp_path):
 
 
 def _run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "sahelmap.cli", "-q", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd)
+    """The CLI in its own process, warnings as errors as in the tests' own process."""
+    return subprocess.run([sys.executable, "-W", "error", "-m", "sahelmap.cli", "-q",
+                           *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 def test_presence_rows_carry_the_files_codes(geodata, tmp_path):
@@ -281,6 +282,8 @@ def test_tables_built_with_other_boundaries_are_refused(geodata, tmp_path):
     assert r.returncode != 0 and r.stderr.count("\n") == 1, r.stderr
     assert "admin unit(s) the boundaries in use lack (first: 'BF46')" in r.stderr
     r = _run("gpkg", "--admin", adm1, "--tables", out, "-o", tmp_path / "x.gpkg")
+    assert r.returncode == 0, r.stderr  # Burkina Faso with regions only: no level 2 left
+    r = _run("site", "--admin", adm1, "--tables", out, "--out", out)
     assert r.returncode == 0, r.stderr
     shapes = pyogrio.read_dataframe(tmp_path / "x.gpkg", layer="presence")
     assert "BF46" in set(shapes["unit_id"]) and shapes.geometry.notna().all()
@@ -386,3 +389,131 @@ def test_two_files_for_one_country_and_level_are_refused(geodata, tmp_path):
     with pytest.raises(InputError) as err:
         with_boundaries(geodata, sets)
     assert str(err.value).startswith(f"{other}: level-1 units of BFA were already given by {path}")
+
+
+def _square(x: float, y: float, d: float = 0.5) -> Polygon:
+    return Polygon([(x, y), (x + d, y), (x + d, y + d), (x, y + d)])
+
+
+def test_a_curated_spelling_whose_unit_is_gone_stands_as_its_own_place(geodata, tmp_path):
+    """Burkina Faso's 2025 regions: no unit is called Boucle du Mouhoun any more."""
+    a1 = geodata.admin1[geodata.admin1["country"] == "BFA"]
+    names = a1["name"].replace({"Boucle du Mouhoun": "Bankui"})
+    frame = gpd.GeoDataFrame({"ADM1_FR": names.to_numpy(), "ADM0_PCODE": "BF",
+                              "ADM1_PCODE": [f"BF{50 + i}" for i in range(len(a1))]},
+                             geometry=a1.geometry.values, crs="EPSG:4326")
+    path = tmp_path / "bfa2025.geojson"
+    pyogrio.write_dataframe(frame, path)
+    merged = with_boundaries(geodata, [read_boundaries(AdminSource(str(path)))])
+    curated = merged.curated.set_index("place_id")["augments"]
+    assert curated["curated:boucle-du-mouhoun"] == ""
+    from sahelmap import build_gazetteer
+    places = build_gazetteer(merged).set_index("place_id")
+    assert places.loc["curated:boucle-du-mouhoun", "name"] == "Boucle du Mouhoun"
+
+
+def test_a_level_2_file_of_two_countries_keeps_them_apart(geodata, tmp_path):
+    """Each country numbers its regions 1, 2, ...: level 1 is made per country, and a
+    region code two countries share is refused rather than merged."""
+    frame = gpd.GeoDataFrame({
+        "ADM2_FR": ["a", "b", "c", "d"], "ADM2_PCODE": ["BF0101", "BF0201", "NE0101", "NE0102"],
+        "ADM1_FR": ["Un", "Deux", "Un", "Un"], "ADM1_PCODE": ["BF01", "BF02", "NE01", "NE01"],
+        "ADM0_PCODE": ["BF", "BF", "NE", "NE"]},
+        geometry=[_square(-2, 12), _square(-1.5, 12), _square(3, 14), _square(3.5, 14)],
+        crs="EPSG:4326")
+    path = tmp_path / "two.geojson"
+    pyogrio.write_dataframe(frame, path)
+    merged = with_boundaries(geodata, [read_boundaries(AdminSource(str(path)))])
+    level1 = merged.admin1[merged.admin1["country"].isin(["BFA", "NER"])]
+    assert sorted(zip(level1["country"], level1["unit_id"])) == [
+        ("BFA", "BF01"), ("BFA", "BF02"), ("NER", "NE01")]
+    assert level1.set_index("unit_id").geometry["NE01"].bounds == (3.0, 14.0, 4.0, 14.5)
+    frame["ADM1_PCODE"] = ["1", "2", "1", "1"]  # the same code in two countries
+    pyogrio.write_dataframe(frame, path)
+    with pytest.raises(InputError, match="unit code '1' is used twice"):
+        with_boundaries(geodata, [read_boundaries(AdminSource(str(path)))])
+
+
+@pytest.mark.parametrize("geometry, message", [
+    (None, "1 unit(s) have no polygon area (first: 'BF-2', 'b')"),
+    (Polygon([(0, 12), (1, 12), (2, 12)]), "1 unit(s) have no polygon area (first: 'BF-2', 'b')"),
+])
+def test_a_unit_without_a_polygon_is_refused(tmp_path, geometry, message):
+    frame = gpd.GeoDataFrame({"shapeName": ["a", "b"], "shapeISO": ["BF-1", "BF-2"],
+                              "shapeGroup": "BFA", "shapeType": "ADM1"},
+                             geometry=[_square(0, 12), geometry], crs="EPSG:4326")
+    path = tmp_path / "holes.geojson"
+    pyogrio.write_dataframe(frame, path)
+    with pytest.raises(InputError) as err:
+        read_boundaries(AdminSource(str(path)))
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_field_types_and_values_as_files_hold_them(tmp_path):
+    """Codes in a real-typed field read as the integers they are; a unit without a name
+    is named by its code; geoBoundaries' 'None' shapeISO falls back to shapeID."""
+    frame = gpd.GeoDataFrame({"name": ["Un", None], "code": [8.0, 9.0], "country": "NER"},
+                             geometry=[_square(3, 14), _square(3.5, 14)], crs="EPSG:4326")
+    path = tmp_path / "custom.gpkg"
+    pyogrio.write_dataframe(frame, path)
+    got = read_boundaries(AdminSource(str(path), level=1))
+    assert list(got.units["unit_id"]) == ["8", "9"] and list(got.units["name"]) == ["Un", "9"]
+    assert any("name is empty for 1 unit(s), named by their code (first: '9')" in n
+               for n in got.notes)
+    gb = gpd.GeoDataFrame({"shapeName": ["a", "b"], "shapeISO": ["None", "None"],
+                           "shapeID": ["X-1", "X-2"], "shapeGroup": "NER", "shapeType": "ADM2"},
+                          geometry=[_square(3, 14), _square(3.5, 14)], crs="EPSG:4326")
+    path = tmp_path / "gb.geojson"
+    pyogrio.write_dataframe(gb, path)
+    assert list(read_boundaries(AdminSource(str(path))).units["unit_id"]) == ["X-1", "X-2"]
+
+
+def test_a_dbf_that_names_its_code_page_is_read_in_it(tmp_path):
+    """No .cpg, but the .dbf marks code page 850 (DOS Latin 1): GDAL reads that mark."""
+    frame = gpd.GeoDataFrame({"shapeName": ["Ségou"], "shapeISO": ["ML-4"], "shapeGroup": "MLI",
+                              "shapeType": "ADM1"}, geometry=[_square(-6, 13)], crs="EPSG:4326")
+    path = tmp_path / "mli.shp"
+    pyogrio.write_dataframe(frame, path, encoding="cp850")
+    path.with_suffix(".cpg").unlink()
+    dbf = bytearray(path.with_suffix(".dbf").read_bytes())
+    dbf[29] = 0x02  # the language driver mark of code page 850
+    path.with_suffix(".dbf").write_bytes(bytes(dbf))
+    got = read_boundaries(AdminSource(str(path)))
+    assert list(got.units["name"]) == ["Ségou"] and not got.notes
+
+
+def test_duplicate_rows_of_an_attribute_table_are_refused(geodata, tmp_path):
+    path = tmp_path / "x.topojson"
+    path.write_text(_topojson([_square(3, 14)], ["g0"]), encoding="utf-8")
+    table = tmp_path / "x.csv"
+    table.write_text("id,ADM1_FR,ADM1_PCODE,ADM0_PCODE\ng0,Un,NE01,NE\ng0,Autre,NE99,NE\n",
+                     encoding="utf-8")
+    with pytest.raises(InputError, match="id 'g0' has 2 rows; keep one row per unit"):
+        read_boundaries(AdminSource(str(path), attributes=str(table)))
+
+
+def test_admin_flags_and_config_name_files_and_layers(tmp_path, monkeypatch):
+    from sahelmap.cli import _admin_config, _admin_flags, build_parser
+
+    gpkg = tmp_path / "b.gpkg"
+    gpkg.write_bytes(b"")
+    (tmp_path / "s.toml").write_text('[[admin]]\nfile = "b.gpkg"\nlayer = "adm:1"\n')
+    args = build_parser().parse_args(["presence", "--config", str(tmp_path / "s.toml"),
+                                      "--admin", f"{gpkg}:adm:1", "--admin", str(gpkg)])
+    flags = _admin_flags(args)
+    assert [(s.file, s.layer) for s in flags] == [(str(gpkg), "adm:1"), (str(gpkg), None)]
+    assert [(s.file, s.layer) for s in _admin_config(args)] == [(str(gpkg), "adm:1")]
+    for bad, message in (('file = 3', "file 3 must be text"), ('file = "x"\nlevel = true',
+                                                             "level True; use 1 or 2")):
+        (tmp_path / "bad.toml").write_text(f"[[admin]]\n{bad}\n")
+        r = _run("presence", "--config", tmp_path / "bad.toml", *RECORDS)
+        assert r.returncode != 0 and r.stderr.count("\n") == 1 and message in r.stderr, r.stderr
+
+
+def test_a_file_in_the_config_and_on_the_command_line_is_read_once(geodata, tmp_path):
+    path, _ = _geoboundaries_ner(geodata, tmp_path)
+    (tmp_path / "sahelmap.toml").write_text(f'[[admin]]\nfile = "{path.name}"\n')
+    out = tmp_path / "p.csv"
+    r = _run("presence", "--level", "admin1", "--admin", path, "-o", out, *RECORDS, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "NE-" in "".join(pd.read_csv(out, dtype=str)["unit_id"])

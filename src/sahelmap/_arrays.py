@@ -130,7 +130,8 @@ def map_text(s: pd.Series, mapping, default: str) -> pd.Series:
     """``s.map(mapping).fillna(default)`` as text (``mapping``: a dict, a Series indexed
     by the values, or a function), each distinct value looked up once."""
     codes_, uniques = pd.factorize(s, use_na_sentinel=False)
-    mapped = pd.Series(np.asarray(uniques, dtype=object)).map(mapping).fillna(default)
+    mapped = pd.Series(np.asarray(uniques, dtype=object)).map(mapping).astype(object).fillna(
+        default)  # as objects first: a map through an empty mapping gives floats
     return pd.Series(take_text(mapped.to_numpy(dtype=object), codes_), index=s.index)
 
 

@@ -96,7 +96,8 @@ def _level1_from_level2(admin2: gpd.GeoDataFrame, sets: list[AdminSet]) -> gpd.G
         raise InputError(f"{where}: level-2 units without a parent code and no level-1 file "
                          f"for {orphans['country'].iloc[0]}; add that country's level-1 "
                          "(ADM1) file, or set parent_field in [[admin]]")
-    merged = admin2.dissolve(by="parent_id", aggfunc="first", sort=True).reset_index()
+    merged = admin2.dissolve(by=["country", "parent_id"], aggfunc="first",
+                             sort=True).reset_index()
     names = np.where(merged["parent_name"] != "", merged["parent_name"], merged["parent_id"])
     return gpd.GeoDataFrame({
         "unit_id": merged["parent_id"], "name": names, "name_alt": "",
@@ -112,20 +113,24 @@ def _with_parents(admin2: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
     if not len(admin2):
         return admin2
     admin2 = admin2.copy()
-    missing = admin2["parent_id"] == ""
-    if missing.any():
+    for country in sorted(set(admin2.loc[admin2["parent_id"] == "", "country"])):
+        missing = (admin2["parent_id"] == "") & (admin2["country"] == country)
+        own = admin1[admin1["country"] == country]  # a parent in the same country
         points = shapely.point_on_surface(np.asarray(admin2.geometry.values[missing]))
-        where = leaf_index(shapely.get_x(points), shapely.get_y(points), admin1)
+        where = leaf_index(shapely.get_x(points), shapely.get_y(points), own)
         admin2.loc[missing, "parent_id"] = np.where(
-            where >= 0, admin1["unit_id"].to_numpy()[np.maximum(where, 0)], "")
-    unknown = ~admin2["parent_id"].isin(set(admin1["unit_id"]))
+            where >= 0, own["unit_id"].to_numpy()[np.maximum(where, 0)], "")
+    known = set(zip(admin1["country"], admin1["unit_id"]))  # a parent in the same country
+    unknown = ~pd.Series([k in known for k in zip(admin2["country"], admin2["parent_id"])],
+                         index=admin2.index)
     if unknown.any():
         row = admin2[unknown].iloc[0]
         where = next(s.source.file for s in sets if row["unit_id"] in set(s.units["unit_id"]))
         what = (f"parent {row['parent_id']!r} is not a level-1 unit" if row["parent_id"]
                 else "lies in no level-1 unit")
-        raise InputError(f"{where}: unit {row['unit_id']!r} ({row['name']}): {what}; give the "
-                         "level-1 file of the same boundary set, or set parent_field")
+        raise InputError(f"{where}: unit {row['unit_id']!r} ({row['name']!r}): {what} of "
+                         f"{row['country']}; give the level-1 file of the same boundary set, "
+                         "or set parent_field")
     return admin2
 
 
@@ -193,7 +198,8 @@ def _repointed(geodata: Geodata, admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFr
     old_key = old.assign(k=_unit_keys(old)).set_index("unit_id")["k"]
     unit = curated.loc[replaced, "augments"].str.removeprefix("admin:")
     target = unit.map(old_key).map(unique)
-    curated.loc[replaced, "augments"] = ("admin:" + target).fillna("")
+    curated.loc[replaced, "augments"] = [f"admin:{t}" if isinstance(t, str) else ""
+                                         for t in target]  # a few rows: one per unit named
     return curated
 
 

@@ -84,10 +84,14 @@ def read_boundaries(source: AdminSource) -> AdminSet:
     columns = {c.lower(): c for c in frame.columns if c != frame.geometry.name}
     schema, level = _detect(path, source, columns)
     found = _fields(path, source, columns, schema, level)
+    if schema == "geoBoundaries" and source.code_field is None:
+        found["code"] = _geoboundaries_code(frame, columns, found["code"])
     units = _units(path, frame, found, level, source)
     _check_codes(path, units, found["code"])
+    units = _named(path, units, found["name"], notes)
     units = _in_lon_lat(path, units, notes)
     units = _repaired(path, units, notes)
+    _check_shapes(path, units)
     notes.extend(coverage_notes(str(path), units))
     return AdminSet(source, units, schema, notes)
 
@@ -142,8 +146,13 @@ def _with_attributes(path: Path, frame: gpd.GeoDataFrame, source: AdminSource,
             raise InputError(f"{what}: no join field {source.join_field!r} (fields: "
                              f"{', '.join(map(str, cols))}); set join_field in [[admin]] to "
                              "the field the geometry and the table share")
-    ids = frame[geo_key].astype(str)
-    rows = table.drop_duplicates(table_key).set_index(table_key)
+    ids = _text(frame, geo_key)
+    twice = table[table_key][table[table_key].duplicated()]
+    if len(twice):
+        raise InputError(f"{table_path}: {table_key} {twice.iloc[0]!r} has "
+                         f"{int((table[table_key] == twice.iloc[0]).sum())} rows; keep one row "
+                         "per unit")
+    rows = table.set_index(table_key)
     missing = ~ids.isin(rows.index)
     if missing.any():
         raise InputError(f"{table_path}: no row for {int(missing.sum())} unit(s) of {path} "
@@ -163,9 +172,9 @@ def _first_line(exc: Exception) -> str:
 
 
 def _shapefile_encoding(path: Path, notes: list[str]) -> str | None:
-    """A Shapefile without ``.cpg`` says nothing of its text's encoding: its text is read
-    as UTF-8 if it decodes as UTF-8, else as Windows-1252 (said in the notes); None
-    leaves the encoding to GDAL (``.cpg`` present, or not a Shapefile)."""
+    """A Shapefile without ``.cpg`` and without a code page mark in its ``.dbf`` says
+    nothing of its text's encoding: its text is read as UTF-8 if it decodes as UTF-8,
+    else as Windows-1252 (said in the notes); None leaves the encoding to GDAL."""
     if path.suffix.lower() != ".shp" or any(path.with_suffix(s).exists()
                                             for s in (".cpg", ".CPG")):
         return None
@@ -174,6 +183,8 @@ def _shapefile_encoding(path: Path, notes: list[str]) -> str | None:
     if dbf is None:
         return None
     data = dbf.read_bytes()
+    if len(data) > 29 and data[29] != 0:
+        return None  # the .dbf names its code page itself: GDAL reads it
     header = int.from_bytes(data[8:10], "little") if len(data) >= 10 else len(data)
     try:
         data[header:].decode("utf-8")
@@ -253,6 +264,27 @@ def _fields(path: Path, source: AdminSource, columns: dict[str, str], schema: st
     return found
 
 
+def _text(frame: pd.DataFrame, col: str | None) -> pd.Series:
+    """A field as text, missing values empty; whole numbers stored as floats written as
+    integers (a code field of type real gives '8', as the integer field of its parent
+    level does, not '8.0')."""
+    if col is None:
+        return pd.Series("", index=frame.index, dtype=object)
+    values = frame[col]
+    if pd.api.types.is_float_dtype(values.dtype):
+        whole = values.notna() & (values == values.round())
+        values = values.astype(object).where(~whole, values[whole].astype("int64"))
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+
+
+def _geoboundaries_code(frame: pd.DataFrame, columns: dict[str, str], code: str) -> str:
+    """``shapeISO`` where every unit has its own, else ``shapeID`` (geoBoundaries leaves
+    ``shapeISO`` empty, or 'None', below level 1)."""
+    iso = _text(frame, columns.get("shapeiso")) if "shapeiso" in columns else None
+    usable = iso is not None and not iso.isin(["", "None"]).any() and iso.is_unique
+    return columns["shapeiso"] if usable else columns.get("shapeid", code)
+
+
 def _vintage(path: Path, source: AdminSource) -> str:
     return path.name + (f":{source.layer}" if source.layer else "")
 
@@ -260,9 +292,7 @@ def _vintage(path: Path, source: AdminSource) -> str:
 def _units(path: Path, frame: gpd.GeoDataFrame, found: dict, level: int,
            source: AdminSource) -> gpd.GeoDataFrame:
     def text(col: str | None) -> pd.Series:
-        if col is None:
-            return pd.Series("", index=frame.index, dtype=object)
-        return frame[col].astype(object).where(frame[col].notna(), "").astype(str).str.strip()
+        return _text(frame, col)
 
     if not level:  # geoBoundaries: the level is in shapeType ("ADM1")
         kinds = set(text(next((c for c in frame.columns if c.lower() == "shapetype"), None)))
@@ -294,6 +324,19 @@ def _iso3(code: str) -> str:
     return ISO3.get(code[:2], code)
 
 
+def _named(path: Path, units: gpd.GeoDataFrame, name_field: str,
+           notes: list[str]) -> gpd.GeoDataFrame:
+    """Units without a name are named by their code, and said so."""
+    empty = units["name"] == ""
+    if not empty.any():
+        return units
+    units = units.copy()
+    units.loc[empty, "name"] = units.loc[empty, "unit_id"]
+    notes.append(f"{path}: {name_field} is empty for {int(empty.sum())} unit(s), named by "
+                 f"their code (first: {units.loc[empty, 'unit_id'].iloc[0]!r})")
+    return units
+
+
 def _check_codes(path: Path, units: gpd.GeoDataFrame, code_field: str) -> None:
     empty = units["unit_id"] == ""
     if empty.any():
@@ -309,6 +352,18 @@ def _check_codes(path: Path, units: gpd.GeoDataFrame, code_field: str) -> None:
     if len(bad):
         raise InputError(f"{path}: country {bad.iloc[0]!r} is not an ISO 3166 code sahelmap "
                          "knows; set country = \"BFA\" (alpha-3) in [[admin]]")
+
+
+def _check_shapes(path: Path, units: gpd.GeoDataFrame) -> None:
+    """Every unit has a polygon with an area (a unit without one would join nothing and
+    could not be drawn)."""
+    geoms = units.geometry.values
+    bad = np.asarray(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    bad |= ~bad & np.asarray(shapely.area(geoms) <= 0)
+    if bad.any():
+        row = units[bad].iloc[0]
+        raise InputError(f"{path}: {int(bad.sum())} unit(s) have no polygon area (first: "
+                         f"{row['unit_id']!r}, {row['name']!r}); fix or remove them in QGIS")
 
 
 def _in_lon_lat(path: Path, units: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
@@ -339,7 +394,7 @@ def _repaired(path: Path, units: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoD
                  for f in fixed]  # one per repaired unit: a few, not one per record
     units = units.copy()
     units.loc[bad, "geometry"] = polygonal
-    names = ", ".join(f"{u} ({n})" for u, n in units.loc[bad, ["unit_id", "name"]].to_numpy())
+    names = ", ".join(f"{u} ({n!r})" for u, n in units.loc[bad, ["unit_id", "name"]].to_numpy())
     notes.append(f"{path}: {int(bad.sum())} invalid polygon(s) repaired with make_valid: "
                  f"{names}")
     return units

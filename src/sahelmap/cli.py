@@ -65,7 +65,12 @@ def _load(args: argparse.Namespace) -> Geodata:
     """The reference data, with the user's boundaries (--admin, [[admin]]) in place of
     the built-in units of the countries they cover."""
     geodata = read_geodata(Path(args.geodata))
-    sources = [*_admin_flags(args), *_admin_config(args)]
+    sources, seen = [], set()
+    for source in [*_admin_config(args), *_admin_flags(args)]:
+        key = (Path(source.file).resolve(), source.layer)
+        if key not in seen:  # a file in the config and on the command line is read once
+            seen.add(key)
+            sources.append(source)
     if not sources:
         return geodata
     sets = [read_boundaries(source) for source in sources]
@@ -82,11 +87,11 @@ def _admin_flags(args: argparse.Namespace) -> list[AdminSource]:
     """``--admin FILE`` or ``--admin FILE:LAYER`` (a layer of a GeoPackage)."""
     out = []
     for value in getattr(args, "admin", None) or []:
-        file, _, layer = value.rpartition(":")
-        if Path(value).exists() or not file or not Path(file).exists():
+        cuts = [i for i, c in enumerate(value) if c == ":" and Path(value[:i]).is_file()]
+        if Path(value).exists() or not cuts:
             out.append(AdminSource(value))
-        else:
-            out.append(AdminSource(file, layer=layer))
+        else:  # the first prefix that is a file: a layer name may hold ':'
+            out.append(AdminSource(value[:cuts[0]], layer=value[cuts[0] + 1:]))
     return out
 
 
@@ -391,7 +396,7 @@ def _read_tables(directory, geodata: Geodata) -> dict:
     if missing:
         raise InputError(f"{directory}: the tables name {len(missing)} admin unit(s) the "
                          f"boundaries in use lack (first: {missing[0]!r}); pass the --admin "
-                         "files (or the config's [[admin]]) the tables were built with")
+                         "files the tables were built with")
     return tables
 
 

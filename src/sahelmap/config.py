@@ -64,10 +64,13 @@ def _check_admin(value, name: str) -> None:
         if "file" not in table:
             raise InputError(f"{name}: [[admin]] number {i} has no file; add "
                              "file = \"path/to/boundaries.shp\"")
-        for key in ("level",):
-            if key in table and table[key] not in (1, 2):
-                raise InputError(f"{name}: [[admin]] number {i}: level {table[key]!r}; use 1 "
-                                 "or 2")
+        if "level" in table and (type(table["level"]) is not int or table["level"] not in (1, 2)):
+            raise InputError(f"{name}: [[admin]] number {i}: level {table['level']!r}; use 1 "
+                             "or 2")
+        for key, value in table.items():
+            if key != "level" and not isinstance(value, str):
+                raise InputError(f"{name}: [[admin]] number {i}: {key} {value!r} must be text; "
+                                 f"write {key} = \"...\"")
 
 
 def admin_sources(data: dict, path: Path) -> list[AdminSource]:

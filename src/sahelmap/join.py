@@ -65,15 +65,17 @@ def _leaf_table(admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFrame
     is2 = (leaves["level"].to_numpy() == 2)
     parent = admin2.set_index("unit_id")["parent_id"]
     ids = leaves["unit_id"].to_numpy(dtype=object)
-    a1 = np.where(is2, pd.Series(ids).map(parent).fillna("").to_numpy(dtype=object), ids)
+    # as text even when there are no level-2 units at all (a map through none gives floats)
+    a1 = np.where(is2, pd.Series(ids).map(parent).astype(object).fillna("").to_numpy(
+        dtype=object), ids)
     a2 = np.where(is2, ids, "")
     info1 = admin1.set_index("unit_id")
     names2 = admin2.set_index("unit_id")["name"]
     table = pd.DataFrame({
         "admin1_id": a1, "admin2_id": a2,
-        "admin_country": pd.Series(a1).map(info1["country"]).fillna(""),
-        "admin1_name": pd.Series(a1).map(info1["name"]).fillna(""),
-        "admin2_name": pd.Series(a2).map(names2).fillna(""),
+        "admin_country": pd.Series(a1).map(info1["country"]).astype(object).fillna(""),
+        "admin1_name": pd.Series(a1).map(info1["name"]).astype(object).fillna(""),
+        "admin2_name": pd.Series(a2).map(names2).astype(object).fillna(""),
     }).astype(object)
     blank = pd.DataFrame({c: [""] for c in table.columns}, dtype=object)
     return leaves, pd.concat([table, blank], ignore_index=True)

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._arrays import map_text
 from ._errors import InputError
 from .geodata import Geodata
 from .grid import Grid
@@ -51,8 +52,8 @@ def unit_geometries(geodata: Geodata, ids) -> gpd.GeoDataFrame:
     q, r = q[is_cell], r[is_cell]
     lon, lat = grid.unproject(*grid.centre(q, r))
     where = locate_units(lon, lat, geodata.admin1, geodata.admin2)
-    n1 = where["admin1_id"].map(geodata.admin1.set_index("unit_id")["name"]).fillna("")
-    n2 = where["admin2_id"].map(geodata.admin2.set_index("unit_id")["name"]).fillna("")
+    n1 = map_text(where["admin1_id"], geodata.admin1.set_index("unit_id")["name"], "")
+    n2 = map_text(where["admin2_id"], geodata.admin2.set_index("unit_id")["name"], "")
     label = (n2 + ", " + n1).str.strip(", ")
     names = np.where(label != "", label + " (cell " + ids[is_cell].to_numpy() + ")",
                      "cell " + ids[is_cell].to_numpy())
