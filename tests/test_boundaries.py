@@ -375,6 +375,8 @@ def test_overlaps_and_gaps_are_reported_with_their_area(tmp_path):
     assert "1 gap(s) inside the area the units cover" in gap and "near 12.1" in gap
     got = float(gap.split(" km²")[0].rsplit(", ", 1)[1].replace(",", ""))
     assert got == pytest.approx(cell_km2, rel=0.01)
+    again = read_boundaries(AdminSource(str(path)), coverage=False).notes  # tables read back
+    assert not [n for n in again if "overlap(s)" in n or "gap(s)" in n]
 
 
 def test_two_files_for_one_country_and_level_are_refused(geodata, tmp_path):

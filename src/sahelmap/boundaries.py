@@ -72,8 +72,10 @@ class AdminSet:
     notes: list[str] = field(default_factory=list)
 
 
-def read_boundaries(source: AdminSource) -> AdminSet:
-    """Read one boundary file into units (``UNIT_COLUMNS``), EPSG:4326, valid polygons."""
+def read_boundaries(source: AdminSource, *, coverage: bool = True) -> AdminSet:
+    """Read one boundary file into units (``UNIT_COLUMNS``), EPSG:4326, valid polygons;
+    ``coverage``: also report overlaps and gaps (:func:`coverage_notes`, a few tenths of a
+    second for detailed boundaries: said once, by the commands that join records)."""
     path = Path(source.file)
     if not path.exists():
         raise InputError(f"{path}: admin boundaries not found; check the path")
@@ -92,7 +94,8 @@ def read_boundaries(source: AdminSource) -> AdminSet:
     units = _in_lon_lat(path, units, notes)
     units = _repaired(path, units, notes)
     _check_shapes(path, units)
-    notes.extend(coverage_notes(str(path), units))
+    if coverage:
+        notes.extend(coverage_notes(str(path), units))
     return AdminSet(source, units, schema, notes)
 
 

@@ -73,7 +73,8 @@ def _load(args: argparse.Namespace) -> Geodata:
             sources.append(source)
     if not sources:
         return geodata
-    sets = [read_boundaries(source) for source in sources]
+    joins = not getattr(args, "tables", None)  # tables read back were joined already
+    sets = [read_boundaries(source, coverage=joins) for source in sources]
     for got in sets:
         for note in got.notes:
             _err(f"sahelmap: admin: {note}")
