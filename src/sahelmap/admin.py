@@ -22,7 +22,7 @@ import shapely
 
 from ._errors import InputError
 from .boundaries import AdminSet
-from .geodata import Geodata
+from .geodata import Epoch, Geodata
 from ._names import name_keys
 from .join import leaf_index, locate_units
 
@@ -32,21 +32,14 @@ REFERENCE_COLUMNS = ["unit_id", "name", "name_alt", "country", "level", "parent_
 
 def with_boundaries(geodata: Geodata, sets: list[AdminSet]) -> Geodata:
     """``geodata`` with the units of ``sets`` in place of the built-in units of the
-    countries they cover."""
+    countries they cover: for each country and level the set in force last; sets in
+    force earlier (an earlier ``valid_from``) make the country's :class:`Epoch` list."""
     if not sets:
         return geodata
-    by_level: dict[int, list[AdminSet]] = {1: [], 2: []}
-    for s in sets:
-        if len(s.units):
-            by_level[int(s.units["level"].iloc[0])].append(s)
-    _one_set_each(by_level)
-    admin1 = _concat([s.units for s in by_level[1]])
-    admin2 = _concat([s.units for s in by_level[2]])
-    covered = sorted(set(admin1["country"]) | set(admin2["country"]))
-    derived = _level1_from_level2(admin2[~admin2["country"].isin(set(admin1["country"]))],
-                                  by_level[2])
-    admin1 = _concat([admin1, derived])
-    admin2 = _with_parents(admin2, admin1, by_level[2])
+    pieces = _pieces(sets)
+    current = {key: versions[-1] for key, versions in pieces.items()}
+    admin1, admin2 = _levels(current, sets)
+    covered = sorted({country for country, _ in pieces})
     keep1 = geodata.admin1[~geodata.admin1["country"].isin(covered)]
     keep2 = geodata.admin2[~geodata.admin2["country"].isin(covered)]
     _check_unique(admin1, admin2, keep1, keep2, sets)
@@ -56,22 +49,64 @@ def with_boundaries(geodata: Geodata, sets: list[AdminSet]) -> Geodata:
                                                 if len(s.units)})),
                    countries=_countries(geodata.countries, admin1, covered),
                    geonames=_relocated(geodata.geonames, new1, new2, covered),
-                   curated=_repointed(geodata, new1, new2, covered))
+                   curated=_repointed(geodata, new1, new2, covered),
+                   history=_epochs(pieces, sets))
 
 
-def _one_set_each(by_level: dict[int, list[AdminSet]]) -> None:
-    """One file per country and level: two would overlap (vintages, sets valid at
-    different dates, are not read yet)."""
-    for level, sets in by_level.items():
-        seen: dict[str, str] = {}
-        for s in sets:
-            for country in sorted(set(s.units["country"])):
-                if country in seen:
-                    raise InputError(f"{s.source.file}: level-{level} units of {country} were "
-                                     f"already given by {seen[country]}; give one file per "
-                                     "country and level (boundary vintages, sets valid at "
-                                     "different dates, are not supported yet)")
-                seen[country] = s.source.file
+# one set's units of one country at one level: (valid_from, label, units, file)
+Piece = tuple[str, str, gpd.GeoDataFrame, str]
+
+
+def _pieces(sets: list[AdminSet]) -> dict[tuple[str, int], list[Piece]]:
+    """Each country and level's units, one piece per set, in order of ``valid_from``
+    ("" first); two sets in force from the same day are refused."""
+    pieces: dict[tuple[str, int], list[Piece]] = {}
+    for s in sets:
+        for country, units in s.units.groupby("country", sort=True):
+            key = (country, int(units["level"].iloc[0]))
+            pieces.setdefault(key, []).append((s.valid_from, s.units["vintage"].iloc[0],
+                                               units, s.source.file))
+    for (country, level), versions in pieces.items():
+        versions.sort(key=lambda p: p[0])
+        for (a, _, _, first), (b, _, _, then) in zip(versions, versions[1:]):
+            if a == b:
+                since = f"from {a}" if a else "with no valid_from"
+                raise InputError(f"{then}: level-{level} units of {country} were already given "
+                                 f"by {first}, both in force {since}; give one file per "
+                                 "country, level and valid_from (set valid_from to tell "
+                                 "vintages apart)")
+    return pieces
+
+
+def _levels(chosen: dict[tuple[str, int], Piece], sets: list[AdminSet]
+            ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Level 1 and level 2 from one piece per country and level (level 1 made from
+    level 2 where only level 2 is given; parents found where the file names none)."""
+    admin1 = _concat([p[2] for (_, level), p in chosen.items() if level == 1])
+    admin2 = _concat([p[2] for (_, level), p in chosen.items() if level == 2])
+    derived = _level1_from_level2(admin2[~admin2["country"].isin(set(admin1["country"]))], sets)
+    admin1 = _concat([admin1, derived])
+    return admin1, _with_parents(admin2, admin1, sets)
+
+
+def _epochs(pieces: dict[tuple[str, int], list[Piece]], sets: list[AdminSet]
+            ) -> tuple[Epoch, ...]:
+    """For each country given more than one vintage, its units in each span between
+    the days a set comes into force (before the first such day: the oldest sets)."""
+    out = []
+    for country in sorted({c for (c, _), versions in pieces.items() if len(versions) > 1}):
+        mine = {level: pieces.get((country, level), []) for level in (1, 2)}
+        days = sorted({p[0] for versions in mine.values() for p in versions} - {""})
+        for start, end in zip(["", *days], [*days, ""]):
+            chosen = {}
+            for level, versions in mine.items():
+                in_force = [p for p in versions if p[0] <= start] or versions[:1]
+                if in_force:
+                    chosen[(country, level)] = in_force[-1]
+            admin1, admin2 = _levels(chosen, sets)
+            label = " + ".join(sorted({p[1] for p in chosen.values()}))
+            out.append(Epoch(country, start, end, admin1, admin2, label))
+    return tuple(out)
 
 
 def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

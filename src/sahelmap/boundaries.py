@@ -56,6 +56,8 @@ class AdminSource:
     parent_field: str | None = None
     attributes: str | None = None  # a CSV of the units' fields, for geometry without them
     join_field: str = "id"  # the field the geometry and the attribute table share
+    valid_from: str | None = None  # the first day the set is in force (YYYY-MM-DD)
+    valid_to: str | None = None  # its last day, if it has been replaced
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -70,6 +72,8 @@ class AdminSet:
     units: gpd.GeoDataFrame
     schema: str
     notes: list[str] = field(default_factory=list)
+    valid_from: str = ""  # "" for always (before any later set of the same country)
+    valid_to: str = ""  # "" for still in force
 
 
 def read_boundaries(source: AdminSource, *, coverage: bool = True) -> AdminSet:
@@ -96,7 +100,8 @@ def read_boundaries(source: AdminSource, *, coverage: bool = True) -> AdminSet:
     _check_shapes(path, units)
     if coverage:
         notes.extend(coverage_notes(str(path), units))
-    return AdminSet(source, units, schema, notes)
+    valid_from, valid_to = _validity(path, frame, columns, source, notes)
+    return AdminSet(source, units, schema, notes, valid_from, valid_to)
 
 
 def _read_layer(path: Path, source: AdminSource, notes: list[str]) -> gpd.GeoDataFrame:
@@ -278,6 +283,32 @@ def _text(frame: pd.DataFrame, col: str | None) -> pd.Series:
         whole = values.notna() & (values == values.round())
         values = values.astype(object).where(~whole, values[whole].astype("int64"))
     return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _validity(path: Path, frame: pd.DataFrame, columns: dict[str, str], source: AdminSource,
+              notes: list[str]) -> tuple[str, str]:
+    """The days the set is in force: the configuration's, else COD-AB's ``validOn`` and
+    ``validTo`` fields where every unit gives the same day."""
+    out = []
+    for given, name, key in ((source.valid_from, "validon", "valid_from"),
+                             (source.valid_to, "validto", "valid_to")):
+        if given is None and name in columns:
+            days = sorted(set(_text(frame, columns[name]).str[:10]) - {"", "None"})
+            if len(days) > 1:
+                notes.append(f"{path}: {columns[name]} differs between units ({days[0]} to "
+                             f"{days[-1]}): the set is taken to be valid "
+                             f"{'from the first' if name == 'validon' else 'to the last'}")
+            given = (days[0] if name == "validon" else days[-1]) if days else None
+        if given and not DATE.fullmatch(given):
+            raise InputError(f"{path}: {key} {given!r} is not a date; write it as YYYY-MM-DD")
+        out.append(given or "")
+    if out[0] and out[1] and out[1] < out[0]:
+        raise InputError(f"{path}: valid_to {out[1]} is before valid_from {out[0]}; fix the "
+                         "dates")
+    return out[0], out[1]
 
 
 def _geoboundaries_code(frame: pd.DataFrame, columns: dict[str, str], code: str) -> str:

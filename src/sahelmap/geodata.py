@@ -27,6 +27,20 @@ ACTOR_COLUMNS = ["actor_id", "display_name", "kind", "country", "colour", "alias
 
 
 @dataclass(frozen=True)
+class Epoch:
+    """The boundaries of one country in force from ``start`` to the day before ``end``
+    ("" for open), when the user gave several vintages: its units at both levels and
+    the files they came from."""
+
+    country: str
+    start: str
+    end: str
+    admin1: gpd.GeoDataFrame
+    admin2: gpd.GeoDataFrame
+    label: str
+
+
+@dataclass(frozen=True)
 class Geodata:
     """The reference layers every stage works against."""
 
@@ -37,6 +51,7 @@ class Geodata:
     curated: pd.DataFrame
     actors: pd.DataFrame
     boundary_files: tuple[str, ...] = ()  # the user's boundary files in use (credited)
+    history: tuple[Epoch, ...] = ()  # per country given several vintages, each one's units
 
 
 def _need(path: Path) -> Path:

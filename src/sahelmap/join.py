@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._arrays import codes, take_text
+from ._arrays import codes, map_text, take_text
 from .settings import SUPPORTS
 
 JOIN_COLUMNS = ["admin1_id", "admin1_name", "admin2_id", "admin2_name", "admin_country",
@@ -162,3 +162,40 @@ def _join_notes(out, has_point, take, table, p_codes, p_names, lon, lat, admin1,
         note[hit] = [f"latitude and longitude look swapped: swapped, the point falls in {c}; "
                      "not changed" for c in s_names[s_codes[hit]]]
     return note
+
+
+VINTAGE_COLUMNS = ["vintage", "vintage_admin1_id", "vintage_admin2_id"]
+
+
+def join_vintages(joined: gpd.GeoDataFrame, history, admin1: gpd.GeoDataFrame
+                  ) -> gpd.GeoDataFrame:
+    """Where the user gave several vintages of a country's boundaries (``history``, a
+    list of :class:`~sahelmap.geodata.Epoch`): the vintage in force on each record's
+    ``date_start`` and the units of that vintage holding its point (at the levels its
+    precision supports, as :func:`join_admin` decides). Other records keep their ids.
+    Other records name the source of their level-1 unit. One point-in-polygon pass per
+    vintage, over the records of its span."""
+    out = joined.copy()
+    a1 = out["admin1_id"].astype(object).to_numpy(dtype=object)
+    a2 = out["admin2_id"].astype(object).to_numpy(dtype=object)
+    vintage = np.asarray(map_text(out["admin1_id"], admin1.set_index("unit_id")["vintage"], ""),
+                         dtype=object)
+    v1, v2 = a1.copy(), a2.copy()
+    if len(out) and history:
+        day = pd.Series(out["date_start"]).astype(str).str[:10].to_numpy(dtype=object)
+        country = out["admin_country"].astype(object).to_numpy(dtype=object)
+        geom = out.geometry.values
+        has_point = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
+        lon = np.where(has_point, shapely.get_x(geom), np.nan)
+        lat = np.where(has_point, shapely.get_y(geom), np.nan)
+        for ep in history:
+            sel = (country == ep.country) & (day >= ep.start) & ((day < ep.end) if ep.end
+                                                                 else True)
+            if not sel.any():
+                continue
+            units = locate_units(lon[sel], lat[sel], ep.admin1, ep.admin2)
+            vintage[sel] = ep.label
+            v1[sel] = np.where(a1[sel] != "", units["admin1_id"].to_numpy(dtype=object), "")
+            v2[sel] = np.where(a2[sel] != "", units["admin2_id"].to_numpy(dtype=object), "")
+    out["vintage"], out["vintage_admin1_id"], out["vintage_admin2_id"] = vintage, v1, v2
+    return out
