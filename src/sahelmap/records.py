@@ -169,112 +169,146 @@ def _check_choice(frame, col, allowed, kind_label, problems, required=True):
     return bad
 
 
+class _Checks:
+    """The problems found in raw rows of one kind, and the rows they reject."""
+
+    def __init__(self, frame: pd.DataFrame, kind: str):
+        self.frame, self.kind = frame, kind
+        self.problems: list[Problem] = []
+        self.bad = pd.Series(False, index=frame.index)
+
+    def report(self, mask: pd.Series, col: str, message: str, fix: str) -> None:
+        frame = self.frame
+        for i in np.flatnonzero(mask.to_numpy()):
+            self.problems.append(Problem(frame["file"].iat[i], int(frame["line"].iat[i]), col,
+                                         str(frame[col].iat[i]), message, fix))
+        self.bad |= mask
+
+    def choice(self, col: str, allowed, what: str, required: bool = True) -> None:
+        self.bad |= _check_choice(self.frame, col, list(allowed), what, self.problems,
+                                  required=required)
+
+
 def validate(frame: pd.DataFrame, kind: str, actors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Check raw string rows of one kind; return (valid canonical rows, rejected rows, problems)."""
-    problems: list[Problem] = []
     if frame.empty:
-        return empty(kind), frame.iloc[0:0].assign(reason=""), problems
+        return empty(kind), frame.iloc[0:0].assign(reason=""), []
     frame = frame.copy()
     for col in COLUMNS[kind]:
         if col not in frame.columns:
             frame[col] = ""
-    bad = pd.Series(False, index=frame.index)
+    checks = _Checks(frame, kind)
+    _check_ids(checks)
+    start, end = _check_dates(checks)
+    _check_actors(checks, actors)
+    _check_values(checks)
+    _check_places(checks)
+    frame["date_start"], frame["date_end"] = start.dt.date, end.dt.date
+    rejected = frame.loc[checks.bad].copy()
+    valid = canonical(frame.loc[~checks.bad].copy(), kind)
+    return valid, rejected, checks.problems
 
-    def report(mask: pd.Series, col: str, message: str, fix: str) -> None:
-        nonlocal bad
-        for i in np.flatnonzero(mask.to_numpy()):
-            problems.append(Problem(frame["file"].iat[i], int(frame["line"].iat[i]), col,
-                                    str(frame[col].iat[i]), message, fix))
-        bad |= mask
 
+def _check_ids(checks: _Checks) -> None:
+    """Required fields filled; record ids well formed and not repeated."""
+    frame, kind = checks.frame, checks.kind
     for col in REQUIRED[kind]:
         if kind != "movement" and col == "place_name":
             continue
-        report(frame[col] == "", col, "is empty", f"every {kind} needs a {col}")
-
+        checks.report(frame[col] == "", col, "is empty", f"every {kind} needs a {col}")
     ids = frame["record_id"]
-    report((ids != "") & ~ids.str.match(ID_PATTERN),
-           "record_id", "is not a valid id",
-           "use lower-case letters, digits, '.', '_' or '-' (at most 80)")
+    checks.report((ids != "") & ~ids.str.match(ID_PATTERN),
+                  "record_id", "is not a valid id",
+                  "use lower-case letters, digits, '.', '_' or '-' (at most 80)")
     dup = (ids != "") & ids.duplicated(keep="first")
-    report(dup, "record_id", "repeats an earlier record_id", "give every record its own id")
+    checks.report(dup, "record_id", "repeats an earlier record_id", "give every record its own id")
 
+
+def _check_dates(checks: _Checks) -> tuple[pd.Series, pd.Series]:
+    """The first and last day of each record, its date precision set where not given."""
+    frame = checks.frame
     start, start_prec, start_ok = _dates(frame["date_start"], end=False)
-    report((frame["date_start"] != "") & ~start_ok, "date_start", "is not a date",
-           "write YYYY-MM-DD, YYYY-MM or YYYY")
+    checks.report((frame["date_start"] != "") & ~start_ok, "date_start", "is not a date",
+                  "write YYYY-MM-DD, YYYY-MM or YYYY")
     has_end = frame["date_end"] != ""
     end_given, _, end_ok = _dates(frame["date_end"], end=True)
-    report(has_end & ~end_ok, "date_end", "is not a date", "write YYYY-MM-DD, YYYY-MM or YYYY")
+    checks.report(has_end & ~end_ok, "date_end", "is not a date",
+                  "write YYYY-MM-DD, YYYY-MM or YYYY")
     implied_end, _, _ = _dates(frame["date_start"], end=True)
     end = end_given.where(has_end, implied_end)
-    report(start_ok & has_end & end_ok & (end < start), "date_end",
-           "is before date_start", "swap the two dates or correct one of them")
+    checks.report(start_ok & has_end & end_ok & (end < start), "date_end",
+                  "is before date_start", "swap the two dates or correct one of them")
     precision = frame["date_precision"].where(
         frame["date_precision"] != "",
         pd.Series(np.where(has_end & (end != implied_end), "range", start_prec), index=frame.index))
     frame["date_precision"] = precision
     _check_choice(frame, "date_precision", list(settings.DATE_PRECISIONS), "date precision",
-                  problems)
-    bad |= ~frame["date_precision"].isin(settings.DATE_PRECISIONS)
+                  checks.problems)
+    checks.bad |= ~frame["date_precision"].isin(settings.DATE_PRECISIONS)
+    return start, end
 
+
+def _check_actors(checks: _Checks, actors: pd.DataFrame) -> None:
+    """Actors (and an event's opponent) resolved to known groups, the raw text kept."""
+    frame = checks.frame
     resolved = resolve_actors(frame["actor"], actors)
-    report((frame["actor"] != "") & (resolved["actor"] == ""), "actor", "is not a known group",
-           "use an actor_id or alias from geodata/actors.csv, or add the alias there")
+    checks.report((frame["actor"] != "") & (resolved["actor"] == ""), "actor",
+                  "is not a known group",
+                  "use an actor_id or alias from geodata/actors.csv, or add the alias there")
     frame["actor_raw"] = frame["actor"]
     frame["actor"] = resolved["actor"]
     frame["actor_candidates"] = resolved["actor_candidates"]
-    if kind == "event":
+    if checks.kind == "event":
         opp = resolve_actors(frame["opponent"], actors)
-        report((frame["opponent"] != "") & (opp["actor"] == ""), "opponent",
-               "is not a known group",
-               "use an actor_id or alias from geodata/actors.csv, or add the alias there")
+        checks.report((frame["opponent"] != "") & (opp["actor"] == ""), "opponent",
+                      "is not a known group",
+                      "use an actor_id or alias from geodata/actors.csv, or add the alias there")
         frame["opponent_raw"] = frame["opponent"]
         frame["opponent"] = opp["actor"]
 
-    bad |= _check_choice(frame, "confidence", list(settings.CONFIDENCES), "confidence", problems,
-                         required=False)
+
+def _check_values(checks: _Checks) -> None:
+    """Confidence, and each kind's own fields: an event's type and fatalities, a claim's
+    status."""
+    frame, kind = checks.frame, checks.kind
+    checks.choice("confidence", settings.CONFIDENCES, "confidence", required=False)
     if kind == "event":
         frame["event_type_raw"] = frame["event_type"]
-        bad |= _check_choice(frame, "event_type", list(settings.EVENT_TYPES), "event type",
-                             problems, required=False)
+        checks.choice("event_type", settings.EVENT_TYPES, "event type", required=False)
         fat = pd.to_numeric(frame["fatalities"], errors="coerce")
         fat_ok = fat.notna() & np.isfinite(fat) & fat.between(0, MAX_COUNT) & (fat == fat.round())
-        report((frame["fatalities"] != "") & ~fat_ok, "fatalities",
-               "is not a whole number of people", "write a count such as 12, or leave it empty")
+        checks.report((frame["fatalities"] != "") & ~fat_ok, "fatalities",
+                      "is not a whole number of people",
+                      "write a count such as 12, or leave it empty")
         frame["fatalities"] = fat.where(fat_ok).astype("Int64")
     if kind == "claim":
-        bad |= _check_choice(frame, "status", list(settings.CLAIM_STATUSES), "claim status",
-                             problems, required=False)
+        checks.choice("status", settings.CLAIM_STATUSES, "claim status", required=False)
 
+
+def _check_places(checks: _Checks) -> None:
+    """A movement's kind and countries; else the country, precision and coordinates."""
+    frame, kind = checks.frame, checks.kind
     if kind == "movement":
         frame["kind"] = frame["kind"].replace("", "movement")
-        bad |= _check_choice(frame, "kind", list(settings.MOVEMENT_KINDS), "movement kind",
-                             problems)
+        checks.choice("kind", settings.MOVEMENT_KINDS, "movement kind")
         for col in ("origin_country", "destination_country"):
-            bad |= _check_choice(frame, col, list(settings.COUNTRIES), "country code", problems,
-                                 required=False)
-    else:
-        bad |= _check_choice(frame, "country", list(settings.COUNTRIES), "country code",
-                             problems, required=False)
-        bad |= _check_choice(frame, "location_precision", list(settings.LOCATION_PRECISIONS),
-                             "location precision", problems, required=False)
-        lat = pd.to_numeric(frame["latitude"], errors="coerce")
-        lon = pd.to_numeric(frame["longitude"], errors="coerce")
-        has_lat, has_lon = frame["latitude"] != "", frame["longitude"] != ""
-        report(has_lat & ~lat.between(-90, 90), "latitude", "is not a latitude",
-               "write decimal degrees between -90 and 90 (north positive)")
-        report(has_lon & ~lon.between(-180, 180), "longitude", "is not a longitude",
-               "write decimal degrees between -180 and 180 (east positive)")
-        report(has_lat != has_lon, "latitude" , "and longitude must be given together",
-               "fill both coordinates or neither")
-        report((frame["place_name"] == "") & ~(has_lat & has_lon), "place_name", "is empty",
-               f"every {kind} needs a place_name or coordinates")
-        frame["latitude"], frame["longitude"] = lat, lon
-
-    frame["date_start"], frame["date_end"] = start.dt.date, end.dt.date
-    rejected = frame.loc[bad].copy()
-    valid = canonical(frame.loc[~bad].copy(), kind)
-    return valid, rejected, problems
+            checks.choice(col, settings.COUNTRIES, "country code", required=False)
+        return
+    checks.choice("country", settings.COUNTRIES, "country code", required=False)
+    checks.choice("location_precision", settings.LOCATION_PRECISIONS, "location precision",
+                  required=False)
+    lat = pd.to_numeric(frame["latitude"], errors="coerce")
+    lon = pd.to_numeric(frame["longitude"], errors="coerce")
+    has_lat, has_lon = frame["latitude"] != "", frame["longitude"] != ""
+    checks.report(has_lat & ~lat.between(-90, 90), "latitude", "is not a latitude",
+                  "write decimal degrees between -90 and 90 (north positive)")
+    checks.report(has_lon & ~lon.between(-180, 180), "longitude", "is not a longitude",
+                  "write decimal degrees between -180 and 180 (east positive)")
+    checks.report(has_lat != has_lon, "latitude", "and longitude must be given together",
+                  "fill both coordinates or neither")
+    checks.report((frame["place_name"] == "") & ~(has_lat & has_lon), "place_name", "is empty",
+                  f"every {kind} needs a place_name or coordinates")
+    frame["latitude"], frame["longitude"] = lat, lon
 
 
 def read_records(paths: list[Path | str], actors: pd.DataFrame,
