@@ -170,55 +170,89 @@ def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "pla
     name that was ambiguous, unmatched, unresolved, fuzzy-matched or placed
     through ``within``.
     """
+    df = _prepared(records, name_col)
+    if id_col is None:
+        id_col = next((c for c in df.columns if c.endswith("_id") and c != "place_id"), None)
+    lat, lon = coordinates(df)  # parsed once: they are also the located records' points
+    has_xy = lat.notna() & lon.notna()
+    hint = df["location_precision"].fillna("").astype(str)
+    need = ~has_xy
+    df, index = _by_name(df, records.index, need, hint, places, index)
+    _within_fallback(df, need, places, index)
+    final_lat, final_lon = _placed(df, places, lat, lon, has_xy, hint)
+
+    report = _report(df, need, name_col, id_col)
+    report["candidates"] = describe_places(places, report["candidates"])
+    keep = [c for c in records.columns if c not in ("latitude", "longitude", "location_precision")]
+    out = df[keep + ["latitude", "longitude"] + GEOCODE_COLUMNS]
+    gdf = gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(final_lon, final_lat),
+                           crs="EPSG:4326")
+    gdf.loc[final_lat.isna() | final_lon.isna(), "geometry"] = None
+    return gdf, report
+
+
+def _prepared(records: pd.DataFrame, name_col: str) -> pd.DataFrame:
+    """The records with every column the geocoder reads, text stripped."""
     df = records.copy()
     for col in ("country", "admin1", "within", "location_precision", "latitude", "longitude"):
         if col not in df:
             df[col] = "" if col not in ("latitude", "longitude") else np.nan
     for col in (name_col, "country", "admin1", "within", "location_precision"):
         df[col] = as_text(df[col]).str.strip()
-    if id_col is None:
-        id_col = next((c for c in df.columns if c.endswith("_id") and c != "place_id"), None)
-    lat, lon = coordinates(df)  # parsed once: they are also the located records' points
-    has_xy = lat.notna() & lon.notna()
-    hint = df["location_precision"].fillna("").astype(str)
-
     df["_key"] = name_keys(df[name_col])
     df["_admin1_key"] = name_keys(df["admin1"])
+    return df
+
+
+def _by_name(df: pd.DataFrame, order: pd.Index, need: pd.Series, hint: pd.Series,
+             places: pd.DataFrame, index: pd.DataFrame | None
+             ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Each distinct (name, country, admin-1, precision asked) of the records without
+    coordinates matched once; the match's status, method, candidates and place."""
     df["_want"] = hint.where(hint.isin(["admin1", "admin2", "country"]), "")
     qcols = ["_key", "country", "_admin1_key", "_want"]
-    need = ~has_xy
     queries = df.loc[need, qcols].drop_duplicates().rename(
         columns={"_key": "key", "_admin1_key": "admin1_key", "_want": "want"})
     if index is None and len(queries):  # records with coordinates need no names
         index = name_index(places)
     matched = match_names(queries, places, index)
-
-    # `within` fallback for names that found no usable place
     matched = matched.rename(columns={"key": "_key", "admin1_key": "_admin1_key", "want": "_want",
                                       "status": "_status", "method": "_method",
                                       "candidates": "_candidates"})
     df = df.merge(matched, on=qcols, how="left")
-    df.index = records.index
+    df.index = order
     for col in ("_status", "_method", "_candidates", "place_id"):
         df[col] = df[col].astype(object).where(df[col].notna(), "")
     df["_status"] = df["_status"].where(need, "coordinates")
     df.loc[need & (df["_key"] == ""), "_status"] = "unmatched"
-    failed = need & df["_status"].isin(["unmatched", "unresolved"]) & (df["within"].fillna("") != "")
-    if failed.any():
-        wq = df.loc[failed, ["within", "country", "_admin1_key"]].copy()
-        wq["key"] = name_keys(wq["within"])
-        wq = wq.rename(columns={"_admin1_key": "admin1_key"}).assign(want="")
-        wmatch = match_names(wq[["key", "country", "admin1_key", "want"]].drop_duplicates(),
-                             places, index)
-        wmatch = wmatch[wmatch["status"] == "matched"]
-        looked = wq.merge(wmatch[["key", "country", "admin1_key", "place_id"]],
-                          on=["key", "country", "admin1_key"], how="left")
-        looked.index = wq.index
-        ok = looked["place_id"].notna()
-        hit = looked.index[ok]
-        df.loc[hit, "place_id"] = looked.loc[ok, "place_id"]
-        df.loc[hit, "_method"] = "within"
+    return df, index
 
+
+def _within_fallback(df: pd.DataFrame, need: pd.Series, places: pd.DataFrame,
+                     index: pd.DataFrame | None) -> None:
+    """Names that found no usable place, placed at their ``within`` place (in place)."""
+    failed = need & df["_status"].isin(["unmatched", "unresolved"]) & (df["within"].fillna("") != "")
+    if not failed.any():
+        return
+    wq = df.loc[failed, ["within", "country", "_admin1_key"]].copy()
+    wq["key"] = name_keys(wq["within"])
+    wq = wq.rename(columns={"_admin1_key": "admin1_key"}).assign(want="")
+    wmatch = match_names(wq[["key", "country", "admin1_key", "want"]].drop_duplicates(),
+                         places, index)
+    wmatch = wmatch[wmatch["status"] == "matched"]
+    looked = wq.merge(wmatch[["key", "country", "admin1_key", "place_id"]],
+                      on=["key", "country", "admin1_key"], how="left")
+    looked.index = wq.index
+    ok = looked["place_id"].notna()
+    hit = looked.index[ok]
+    df.loc[hit, "place_id"] = looked.loc[ok, "place_id"]
+    df.loc[hit, "_method"] = "within"
+
+
+def _placed(df: pd.DataFrame, places: pd.DataFrame, lat: pd.Series, lon: pd.Series,
+            has_xy: pd.Series, hint: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each record's point, precision and method (in place): its own coordinates, else
+    its place's, at the coarser of the place's precision and the one asked."""
     info = places.set_index("place_id")
     pid = df["place_id"].fillna("")
     found = pid != ""
@@ -238,15 +272,7 @@ def geocode(records: pd.DataFrame, places: pd.DataFrame, *, name_col: str = "pla
     df["location_precision"] = precision
     df["place_id"] = pid.where(found & ~has_xy, "")
     df["latitude"], df["longitude"] = final_lat, final_lon
-
-    report = _report(df, need, name_col, id_col)
-    report["candidates"] = describe_places(places, report["candidates"])
-    keep = [c for c in records.columns if c not in ("latitude", "longitude", "location_precision")]
-    out = df[keep + ["latitude", "longitude"] + GEOCODE_COLUMNS]
-    gdf = gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(final_lon, final_lat),
-                           crs="EPSG:4326")
-    gdf.loc[final_lat.isna() | final_lon.isna(), "geometry"] = None
-    return gdf, report
+    return final_lat, final_lon
 
 
 def _report(df: pd.DataFrame, need: pd.Series, name_col: str, id_col: str | None) -> pd.DataFrame:
