@@ -113,6 +113,20 @@ def inferred_shifts(presence: pd.DataFrame, periods: pd.DataFrame, unit_points: 
     empty = gpd.GeoDataFrame(columns=AXIS_COLUMNS, geometry="geometry", crs="EPSG:4326")
     if not settings.infer or presence.empty or len(periods) < 2:
         return empty
+    changes = _changes(presence, periods, settings)
+    pairs = _pairs(changes) if len(changes) else changes
+    if pairs.empty:
+        return empty
+    pairs, coords = _within_reach(pairs, unit_points, settings)
+    if pairs.empty:
+        return empty
+    return _inferred_rows(pairs, periods, unit_points, coords)
+
+
+def _changes(presence: pd.DataFrame, periods: pd.DataFrame, settings: AxesSettings
+             ) -> pd.DataFrame:
+    """Each group's largest rises and falls of activity per unit from one period to the
+    next (at least ``min_change``; the ``top_k`` of each sign)."""
     pidx = pd.Series(np.arange(len(periods)), index=periods["period"].to_numpy())
     act = presence[presence["activity"] > 0]
     keys = act[["unit_id", "group"]].drop_duplicates().sort_values(["unit_id", "group"])
@@ -123,15 +137,18 @@ def inferred_shifts(presence: pd.DataFrame, periods: pd.DataFrame, unit_points: 
       act["period"].map(pidx).to_numpy()] = act["activity"].to_numpy()
     delta = A[:, 1:] - A[:, :-1]
     k, p = np.nonzero(np.abs(delta) >= settings.min_change)
-    if len(k) == 0:
-        return empty
     ch = pd.DataFrame({"unit": keys["unit_id"].to_numpy()[k], "group": keys["group"].to_numpy()[k],
                        "p": p + 1, "delta": delta[k, p]})
     ch["mag"] = ch["delta"].abs()
     ch["sign"] = np.sign(ch["delta"]).astype(int)
     ch = ch.sort_values(["group", "p", "sign", "mag", "unit"],
                         ascending=[True, True, True, False, True])
-    ch = ch[ch.groupby(["group", "p", "sign"]).cumcount() < settings.top_k]
+    return ch[ch.groupby(["group", "p", "sign"]).cumcount() < settings.top_k]
+
+
+def _pairs(ch: pd.DataFrame) -> pd.DataFrame:
+    """Every fall paired with every rise of the same group and period, with the share
+    of the activity moved that the pair carries (its strength)."""
     down = ch[ch["sign"] < 0].rename(columns={"unit": "origin_unit", "mag": "fall"})
     up = ch[ch["sign"] > 0].rename(columns={"unit": "destination_unit", "mag": "rise"})
     down = down.assign(total_fall=down.groupby(["group", "p"])["fall"].transform("sum"))
@@ -139,10 +156,16 @@ def inferred_shifts(presence: pd.DataFrame, periods: pd.DataFrame, unit_points: 
     pairs = down[["group", "p", "origin_unit", "fall", "total_fall"]].merge(
         up[["group", "p", "destination_unit", "rise", "total_rise"]], on=["group", "p"])
     if pairs.empty:
-        return empty
+        return pairs
     total_fall, total_rise = pairs["total_fall"], pairs["total_rise"]
     moved = np.minimum(total_fall, total_rise)
     pairs["strength"] = moved * (pairs["fall"] / total_fall) * (pairs["rise"] / total_rise)
+    return pairs
+
+
+def _within_reach(pairs: pd.DataFrame, unit_points: pd.DataFrame, settings: AxesSettings
+                  ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The pairs strong enough and near enough, with their ends' coordinates."""
     pts = unit_points.set_index("unit_id")
     lon1 = pairs["origin_unit"].map(pts["longitude"]).to_numpy()
     lat1 = pairs["origin_unit"].map(pts["latitude"]).to_numpy()
@@ -150,14 +173,17 @@ def inferred_shifts(presence: pd.DataFrame, periods: pd.DataFrame, unit_points: 
     lat2 = pairs["destination_unit"].map(pts["latitude"]).to_numpy()
     pairs["km"] = haversine_km(lon1, lat1, lon2, lat2)
     ok = ((pairs["strength"] >= settings.min_shift) & (pairs["km"] <= settings.max_km)
-          & np.isfinite(pairs["km"]))
-    pairs, lon1, lat1, lon2, lat2 = (pairs[ok].reset_index(drop=True), lon1[ok], lat1[ok],
-                                     lon2[ok], lat2[ok])
-    if pairs.empty:
-        return empty
+          & np.isfinite(pairs["km"])).to_numpy()
+    coords = np.stack([np.column_stack([lon1[ok], lat1[ok]]),
+                       np.column_stack([lon2[ok], lat2[ok]])], axis=1)
+    return pairs[ok].reset_index(drop=True), coords
+
+
+def _inferred_rows(pairs: pd.DataFrame, periods: pd.DataFrame, unit_points: pd.DataFrame,
+                   coords: np.ndarray) -> gpd.GeoDataFrame:
+    """The axis rows of the pairs, lines from origin to destination."""
     per = periods.iloc[pairs["p"].to_numpy()].reset_index(drop=True)
     prev = periods["period"].to_numpy()[pairs["p"].to_numpy() - 1]
-    coords = np.stack([np.column_stack([lon1, lat1]), np.column_stack([lon2, lat2])], axis=1)
     names = unit_points.set_index("unit_id").get("name", pd.Series(dtype=object))
     out = pd.DataFrame({
         "axis_id": ("inferred:" + pairs["group"] + ":" + per["period"] + ":"
