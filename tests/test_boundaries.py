@@ -14,10 +14,11 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from sahelmap import read_records
+from sahelmap import build_gazetteer, read_records
 from sahelmap._errors import InputError
 from sahelmap.admin import with_boundaries
 from sahelmap.boundaries import AdminSource, read_boundaries
+from sahelmap.presence import PresenceSettings
 
 from .conftest import RECORDS, ROOT
 
@@ -614,3 +615,93 @@ def test_vintages_from_the_config_reach_the_events_table(geodata, tmp_path):
                                        'valid_from = "1 July 2024"\n', encoding="utf-8")
     r = _run("presence", "--config", "bad.toml", *RECORDS, cwd=tmp_path)
     assert r.returncode != 0 and "valid_from '1 July 2024' is not a date" in r.stderr
+
+
+def _bfa_vintages(geodata, tmp_path, walk_rows=None):
+    """2020 regions (COD-AB codes BF46...) until March 2025, then 2025's with Boucle du
+    Mouhoun split into Bankui (west, Dédougou's side) and Sourou (east), every code new;
+    ``walk_rows``: the crosswalk from 2020 to 2025 (written beside, in the config)."""
+    a1 = geodata.admin1[geodata.admin1["country"] == "BFA"].sort_values("unit_id")
+    old = gpd.GeoDataFrame({"ADM1_FR": a1["name"].to_numpy(), "ADM0_PCODE": "BF",
+                            "ADM1_PCODE": [f"BF{46 + i}" for i in range(len(a1))]},
+                           geometry=a1.geometry.values, crs="EPSG:4326")
+    boucle = a1[a1["name"] == "Boucle du Mouhoun"].geometry.iloc[0]
+    west = boucle.intersection(shapely.box(boucle.bounds[0], boucle.bounds[1], -3.45,
+                                           boucle.bounds[3]))
+    rest = a1[a1["name"] != "Boucle du Mouhoun"]
+    new = gpd.GeoDataFrame({"ADM1_FR": ["Bankui", "Sourou", *rest["name"]], "ADM0_PCODE": "BF",
+                            "ADM1_PCODE": [f"BF{60 + i}" for i in range(len(rest) + 2)]},
+                           geometry=[west, boucle.difference(west), *rest.geometry],
+                           crs="EPSG:4326")
+    pyogrio.write_dataframe(old, tmp_path / "bfa_2020.geojson")
+    pyogrio.write_dataframe(new, tmp_path / "bfa_2025.geojson")
+    walk = ""
+    if walk_rows is not None:
+        pd.DataFrame(walk_rows, columns=["from_unit", "to_unit", "share"]).to_csv(
+            tmp_path / "walk.csv", index=False)
+        walk = 'crosswalk = "walk.csv"\n'
+    (tmp_path / "sahelmap.toml").write_text(
+        f'[[admin]]\nfile = "bfa_2020.geojson"\nvalid_to = "2025-03-31"\n{walk}\n'
+        '[[admin]]\nfile = "bfa_2025.geojson"\nvalid_from = "2025-04-01"\n', encoding="utf-8")
+    return old, new
+
+
+def test_a_crosswalk_carries_a_region_gone_onto_the_drawn_units(geodata, tmp_path):
+    """Records of March 2025 name 'Boucle du Mouhoun', a region the 2025 set no longer
+    has: it is still a place (a former unit), and the crosswalk sends its records to
+    the unit with the larger share, here Sourou (0.7), though its label point lies in
+    Bankui; presence then counts them in Sourou. Without the crosswalk they follow
+    the label point, and the note says so."""
+    from sahelmap.config import admin_sources, read_config
+    from sahelmap.pipeline import analyse, locate
+
+    rows = [("BF46", "BF60", "0.3"), ("BF46", "BF61", "0.7")] + [
+        (f"BF{46 + i}", f"BF{61 + i}", "") for i in range(1, 13)]
+    _bfa_vintages(geodata, tmp_path, rows)
+    config = tmp_path / "sahelmap.toml"
+    sets = [read_boundaries(s) for s in admin_sources(read_config(config), config)]
+    merged = with_boundaries(geodata, sets)
+    assert list(merged.former["place_id"]) == ["former:bfa_2020.geojson:BF46"]
+    located = locate(read_records(RECORDS, merged.actors), merged)
+    events = located["events"]
+    gone = events[events["place_id"] == "former:bfa_2020.geojson:BF46"]
+    assert len(gone) == 3  # the three March 2025 records naming the region
+    assert set(gone["admin1_id"]) == {"BF61"} and set(gone["admin1_name"]) == {"Sourou"}
+    assert gone["join_note"].str.contains(
+        "former unit BF46: to BF60 (0.3), BF61 (0.7) by the crosswalk; supports BF61",
+        regex=False).all()
+    assert set(gone["vintage_admin1_id"]) == {"BF46"}  # in force on their date
+    shapes = merged.admin1.set_index("unit_id").geometry
+    point = shapely.Point(gone["longitude"].iloc[0], gone["latitude"].iloc[0])
+    assert shapes["BF60"].contains(point)  # the label point alone would say Bankui
+    tables = analyse(located, merged, build_gazetteer(merged),
+                     presence_settings=PresenceSettings(level="admin1"))
+    pres = tables["presence"]
+    sourou = pres[(pres["unit_id"] == "BF61") & (pres["period"] == "2025-03")]
+    assert set(gone["event_id"]) <= set(";".join(sourou["evidence_events"]).replace(
+        "|", ";").split(";"))
+    # without the crosswalk: the label point, said in the note
+    _bfa_vintages(geodata, tmp_path, None)
+    sets = [read_boundaries(s) for s in admin_sources(read_config(config), config)]
+    merged = with_boundaries(geodata, sets)
+    events = locate(read_records(RECORDS, merged.actors), merged)["events"]
+    gone = events[events["place_id"] == "former:bfa_2020.geojson:BF46"]
+    assert set(gone["admin1_id"]) == {"BF60"}
+    assert gone["join_note"].str.contains("placed by its label point", regex=False).all()
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([("BF46", "BF60", "0.3"), ("BF46", "BF61", "0.3")], "the shares of 'BF46' add up to 0.6"),
+    ([("BF99", "BF60", "")], "from_unit 'BF99' is not a unit of"),
+    ([("BF46", "BF99", "")], "to_unit 'BF99' is not a level-1 unit of the boundaries in force"),
+    ([("BF46", "BF60", ""), ("BF46", "BF61", "")], "share '' of BF46 -> BF60"),
+])
+def test_a_crosswalk_that_cannot_be_used_fails_in_one_line(geodata, tmp_path, rows, message):
+    from sahelmap.config import admin_sources, read_config
+
+    _bfa_vintages(geodata, tmp_path, rows)
+    config = tmp_path / "sahelmap.toml"
+    with pytest.raises(InputError) as err:
+        sets = [read_boundaries(s) for s in admin_sources(read_config(config), config)]
+        with_boundaries(geodata, sets)
+    assert message in str(err.value) and "\n" not in str(err.value), str(err.value)

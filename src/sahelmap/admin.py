@@ -44,12 +44,15 @@ def with_boundaries(geodata: Geodata, sets: list[AdminSet]) -> Geodata:
     keep2 = geodata.admin2[~geodata.admin2["country"].isin(covered)]
     _check_unique(admin1, admin2, keep1, keep2, sets)
     new1, new2 = _reference(keep1, admin1), _reference(keep2, admin2)
+    former = _former_units(pieces, new1, new2)
     return replace(geodata, admin1=new1, admin2=new2,
+                   former=former if len(former) else None,
+                   crosswalk=_crosswalks(sets, pieces, new1, new2),
                    boundary_files=tuple(sorted({s.units["vintage"].iloc[0] for s in sets
                                                 if len(s.units)})),
                    countries=_countries(geodata.countries, admin1, covered),
                    geonames=_relocated(geodata.geonames, new1, new2, covered),
-                   curated=_repointed(geodata, new1, new2, covered),
+                   curated=_repointed(geodata, new1, new2, covered, former),
                    history=_epochs(pieces, sets))
 
 
@@ -217,10 +220,11 @@ def _relocated(geonames: pd.DataFrame, admin1: gpd.GeoDataFrame, admin2: gpd.Geo
 
 
 def _repointed(geodata: Geodata, admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFrame,
-               covered: list[str]) -> pd.DataFrame:
+               covered: list[str], former: gpd.GeoDataFrame) -> pd.DataFrame:
     """Curated rows that add spellings to a built-in unit of a covered country, pointed
     at the user's unit of the same level and country with the same name (accents and
-    case aside); where there is none, the row stands as a place of its own."""
+    case aside), else at a former unit of that name; where there is none, the row
+    stands as a place of its own."""
     curated = geodata.curated.copy()
     old = pd.concat([geodata.admin1, geodata.admin2], ignore_index=True)
     old = old[old["country"].isin(covered)]
@@ -228,12 +232,15 @@ def _repointed(geodata: Geodata, admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFr
     if not replaced.any():
         return curated
     new = pd.concat([admin1, admin2], ignore_index=True)
+    new = new.assign(place_id="admin:" + new["unit_id"])
+    if len(former):
+        new = pd.concat([new, former.drop(columns="geometry")], ignore_index=True)
     unique = new.assign(k=_unit_keys(new)).drop_duplicates("k", keep=False).set_index("k")[
-        "unit_id"]
+        "place_id"]
     old_key = old.assign(k=_unit_keys(old)).set_index("unit_id")["k"]
     unit = curated.loc[replaced, "augments"].str.removeprefix("admin:")
     target = unit.map(old_key).map(unique)
-    curated.loc[replaced, "augments"] = [f"admin:{t}" if isinstance(t, str) else ""
+    curated.loc[replaced, "augments"] = [t if isinstance(t, str) else ""
                                          for t in target]  # a few rows: one per unit named
     return curated
 
@@ -241,3 +248,53 @@ def _repointed(geodata: Geodata, admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFr
 def _unit_keys(units: pd.DataFrame) -> pd.Series:
     """Country, level and name (accents and case aside) of each unit."""
     return units["country"] + "|" + units["level"].astype(str) + "|" + name_keys(units["name"])
+
+
+def _former_units(pieces: dict[tuple[str, int], list[Piece]], admin1: gpd.GeoDataFrame,
+                  admin2: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The units of the older vintages under names the drawn units no longer have
+    (Boucle du Mouhoun after 2025), as places a record may still name: place_id
+    ``former:<file>:<code>``, and the day their set went out of force (``until``)."""
+    drawn = set(_unit_keys(pd.concat([admin1, admin2], ignore_index=True)))
+    rows = []
+    for (_, _), versions in sorted(pieces.items()):
+        for piece, after in zip(versions, versions[1:]):
+            units = piece[2]
+            keep = ~_unit_keys(units).isin(drawn)
+            rows.append(units[keep].assign(place_id="former:" + piece[1] + ":"
+                                           + units["unit_id"][keep], until=after[0]))
+    cols = ["place_id", "unit_id", "name", "name_alt", "country", "level", "vintage", "until",
+            "geometry"]
+    if not rows:
+        return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols[:-1]},
+                                geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    out = pd.concat(rows, ignore_index=True)[cols]
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+
+
+def _crosswalks(sets: list[AdminSet], pieces: dict[tuple[str, int], list[Piece]],
+                admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFrame) -> pd.DataFrame | None:
+    """Every crosswalk as rows of the former place each old unit is, the drawn unit
+    it goes to and its share; a ``to_unit`` the drawn set of the same country and level
+    lacks is an error."""
+    frames = []
+    units = pd.concat([admin1, admin2], ignore_index=True)
+    for s in sets:
+        if s.crosswalk is None or not len(s.units):
+            continue
+        label = s.units["vintage"].iloc[0]
+        level = int(s.units["level"].iloc[0])
+        countries = set(s.units["country"])
+        drawn = {key: versions[-1][1] for key, versions in pieces.items()}
+        if all(drawn.get((c, level)) == label for c in countries):
+            raise InputError(f"{s.source.crosswalk}: {s.source.file} is the set in force last; "
+                             "give the crosswalk on the older set's [[admin]] entry")
+        targets = units[(units["level"] == level) & units["country"].isin(countries)]
+        unknown = s.crosswalk[~s.crosswalk["to_unit"].isin(set(targets["unit_id"]))]
+        if len(unknown):
+            raise InputError(f"{s.source.crosswalk}: to_unit {unknown['to_unit'].iloc[0]!r} is "
+                             f"not a level-{level} unit of the boundaries in force last; use "
+                             "their codes")
+        frames.append(s.crosswalk.assign(place_id="former:" + label + ":"
+                                         + s.crosswalk["from_unit"], level=level))
+    return pd.concat(frames, ignore_index=True) if frames else None

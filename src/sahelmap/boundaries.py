@@ -58,6 +58,7 @@ class AdminSource:
     join_field: str = "id"  # the field the geometry and the attribute table share
     valid_from: str | None = None  # the first day the set is in force (YYYY-MM-DD)
     valid_to: str | None = None  # its last day, if it has been replaced
+    crosswalk: str | None = None  # a CSV from this set's units to the next set's
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -74,6 +75,7 @@ class AdminSet:
     notes: list[str] = field(default_factory=list)
     valid_from: str = ""  # "" for always (before any later set of the same country)
     valid_to: str = ""  # "" for still in force
+    crosswalk: pd.DataFrame | None = None  # from_unit, to_unit, share (see read_crosswalk)
 
 
 def read_boundaries(source: AdminSource, *, coverage: bool = True) -> AdminSet:
@@ -101,7 +103,8 @@ def read_boundaries(source: AdminSource, *, coverage: bool = True) -> AdminSet:
     if coverage:
         notes.extend(coverage_notes(str(path), units))
     valid_from, valid_to = _validity(path, frame, columns, source, notes)
-    return AdminSet(source, units, schema, notes, valid_from, valid_to)
+    walk = read_crosswalk(Path(source.crosswalk), path, units) if source.crosswalk else None
+    return AdminSet(source, units, schema, notes, valid_from, valid_to, walk)
 
 
 def _read_layer(path: Path, source: AdminSource, notes: list[str]) -> gpd.GeoDataFrame:
@@ -469,3 +472,50 @@ def coverage_notes(name: str, units: gpd.GeoDataFrame) -> list[str]:
                      f"{gap[big].sum():,.2f} km² in all (largest {gap[big].max():,.2f} km² "
                      f"near {lat:.3f}, {lon:.3f}); a record there joins to no unit")
     return notes
+
+
+SHARE_TOLERANCE = 0.01  # a unit's shares must add up to 1 within this
+
+
+def read_crosswalk(path: Path, boundaries: Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
+    """A crosswalk from the units of ``boundaries`` (an older vintage) to the units of
+    the set in force after it: a CSV with ``from_unit``, ``to_unit`` and, where a unit
+    was split, ``share`` (its part of the old unit: by area, population or judgement;
+    a unit's shares add up to 1; a unit named once needs none)."""
+    if not path.is_file():
+        raise InputError(f"{path}: crosswalk not found (of {boundaries}); check the path")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"{path}: cannot be read as a UTF-8 CSV ({_first_line(exc)}); "
+                         "save it as CSV UTF-8") from None
+    missing = [c for c in ("from_unit", "to_unit") if c not in table.columns]
+    if missing:
+        raise InputError(f"{path}:1: missing column(s) {', '.join(missing)}; a crosswalk has "
+                         "from_unit, to_unit and, for split units, share")
+    table = table.assign(from_unit=table["from_unit"].str.strip(),
+                         to_unit=table["to_unit"].str.strip(),
+                         line=np.arange(len(table)) + 2)
+    unknown = table[~table["from_unit"].isin(set(units["unit_id"]))]
+    if len(unknown):
+        row = unknown.iloc[0]
+        raise InputError(f"{path}:{row['line']}: from_unit {row['from_unit']!r} is not a unit "
+                         f"of {boundaries}; use its codes")
+    given = table["share"].str.strip() if "share" in table.columns else \
+        pd.Series("", index=table.index)
+    share = pd.to_numeric(given, errors="coerce")
+    alone = table.groupby("from_unit")["to_unit"].transform("size") == 1
+    share = share.where(given != "", np.where(alone, 1.0, np.nan))
+    bad = ~(share > 0) | ~(share <= 1)
+    if bad.any():
+        row = table[bad].iloc[0]
+        raise InputError(f"{path}:{row['line']}: share {given[bad].iloc[0]!r} of "
+                         f"{row['from_unit']} -> {row['to_unit']}: write a number above 0 and "
+                         "at most 1 (needed where a unit goes to several)")
+    total = share.groupby(table["from_unit"]).sum()
+    off = total[(total - 1).abs() > SHARE_TOLERANCE]
+    if len(off):
+        raise InputError(f"{path}: the shares of {off.index[0]!r} add up to {off.iloc[0]:g}; "
+                         "make them add up to 1")
+    return pd.DataFrame({"from_unit": table["from_unit"], "to_unit": table["to_unit"],
+                         "share": share.astype(float)})

@@ -77,7 +77,8 @@ def admin_sources(data: dict, path: Path) -> list[AdminSource]:
     """The boundary files of ``[[admin]]``, paths relative to the config file's folder."""
     out = []
     for table in data.get("admin", []):
-        files = {k: Path(table[k]) for k in ("file", "attributes") if table.get(k)}
+        files = {k: Path(table[k]) for k in ("file", "attributes", "crosswalk")
+                 if table.get(k)}
         out.append(AdminSource(**{**table, **{k: str(f if f.is_absolute() else path.parent / f)
                                               for k, f in files.items()}}))
     return out

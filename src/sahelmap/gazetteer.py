@@ -95,12 +95,30 @@ def _admin_places(countries: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
     return pd.concat(frames, ignore_index=True)
 
 
+def _former_places(former: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Units of an older vintage as places: a record may name a region that no longer
+    exists; it is located at the unit's label point, at its level's precision."""
+    lat, lon = _label_points(former)
+    until = np.where(former["until"] != "", " until " + former["until"], "")
+    return pd.DataFrame({
+        "place_id": former["place_id"], "name": former["name"],
+        "alt_names": former["name_alt"].fillna(""), "kind": "admin" + former["level"].astype(str),
+        "country": former["country"], "admin1_id": "", "admin2_id": "", "admin1_name": "",
+        "latitude": lat, "longitude": lon,
+        "location_precision": "admin" + former["level"].astype(str), "population": 0,
+        "source": "boundaries: " + former["vintage"],
+        "notes": "former unit " + former["unit_id"] + " of " + former["vintage"] + until,
+    })
+
+
 def build_gazetteer(geodata: Geodata) -> pd.DataFrame:
     """Merge GeoNames, admin units and the curated file into one place table."""
     geonames = geodata.geonames.assign(kind="populated_place", location_precision="exact",
                                        source=GEONAMES_SOURCE, notes="", admin1_name="")
     places = pd.concat([geonames[PLACE_COLUMNS], _admin_places(geodata.countries, geodata.admin1, geodata.admin2)],
                        ignore_index=True)
+    if geodata.former is not None:  # older vintages' units, under names now gone
+        places = pd.concat([places, _former_places(geodata.former)], ignore_index=True)
     curated = geodata.curated.copy()
 
     augment = curated[curated["augments"] != ""]

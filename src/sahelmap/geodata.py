@@ -52,6 +52,8 @@ class Geodata:
     actors: pd.DataFrame
     boundary_files: tuple[str, ...] = ()  # the user's boundary files in use (credited)
     history: tuple[Epoch, ...] = ()  # per country given several vintages, each one's units
+    former: gpd.GeoDataFrame | None = None  # older vintages' units under names now gone
+    crosswalk: pd.DataFrame | None = None  # former place_id -> to_unit, share
 
 
 def _need(path: Path) -> Path:

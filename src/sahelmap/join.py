@@ -199,3 +199,43 @@ def join_vintages(joined: gpd.GeoDataFrame, history, admin1: gpd.GeoDataFrame
             v2[sel] = np.where(a2[sel] != "", units["admin2_id"].to_numpy(dtype=object), "")
     out["vintage"], out["vintage_admin1_id"], out["vintage_admin2_id"] = vintage, v1, v2
     return out
+
+
+def carry_former(joined: gpd.GeoDataFrame, crosswalk: pd.DataFrame | None,
+                 admin1: gpd.GeoDataFrame, admin2: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Records placed at a former unit (a region of an older vintage that no longer
+    exists) support the drawn unit the crosswalk gives the largest share of it (the
+    first such row on a tie) instead of the unit under its label point; the join note
+    says where it went, and that it went by its label point where no crosswalk names it."""
+    pid = joined["place_id"].astype(object).fillna("").astype(str)
+    former = pid.str.startswith("former:")
+    if not former.any():
+        return joined
+    out = joined.copy()
+    walk = crosswalk if crosswalk is not None else pd.DataFrame(
+        columns=["place_id", "to_unit", "share", "level"])
+    best = walk.sort_values(["place_id", "share"], ascending=[True, False],
+                            kind="stable").drop_duplicates("place_id").set_index("place_id")
+    split = pd.Series({p: ", ".join(f"{t} ({s:g})" for t, s in zip(g["to_unit"], g["share"]))
+                       for p, g in walk.groupby("place_id", sort=False)}, dtype=object)
+    place = pid[former]
+    old = place.str.split(":", n=2).str[2]
+    to = map_text(place, best["to_unit"], "")  # "" where no crosswalk names the unit
+    walked = to != ""
+    level = place.map(best["level"]).fillna(0).astype(int)
+    parents = admin2.set_index("unit_id")["parent_id"]
+    names = pd.concat([admin1, admin2]).set_index("unit_id")["name"]
+    a1 = to.where(level == 1, map_text(to, parents, ""))
+    idx = place.index[walked]
+    out.loc[idx, "admin1_id"] = a1[walked]
+    out.loc[idx, "admin1_name"] = map_text(a1[walked], names, "")
+    two = walked & (level == 2) & (out.loc[place.index, "admin2_id"] != "")
+    out.loc[place.index[two], "admin2_id"] = to[two]
+    out.loc[place.index[two], "admin2_name"] = map_text(to[two], names, "")
+    said = np.where(walked, "former unit " + old + ": to " + map_text(place, split, "")
+                    + " by the crosswalk; supports " + to,
+                    "former unit " + old + ": placed by its label point (no crosswalk "
+                    "names it)")
+    before = out.loc[place.index, "join_note"].astype(object).fillna("").astype(str)
+    out.loc[place.index, "join_note"] = np.where(before != "", before + "; " + said, said)
+    return out

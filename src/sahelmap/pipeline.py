@@ -16,7 +16,7 @@ from ._errors import InputError
 from .gazetteer import build_gazetteer, name_index
 from .geocode import geocode, geocode_movements, has_coordinates
 from .geodata import Geodata
-from .join import join_admin, join_vintages, locate_units
+from .join import carry_former, join_admin, join_vintages, locate_units
 from .merge import link_duplicates
 from .periods import make_periods, windows
 from .presence import PresenceSettings, places_for, presence_tables
@@ -48,6 +48,9 @@ def locate(records: Records, geodata: Geodata, places: pd.DataFrame | None = Non
     moves, rep_m = geocode_movements(records.movements, places, index)
     events = join_admin(events, geodata.admin1, geodata.admin2)
     claims = join_admin(claims, geodata.admin1, geodata.admin2)
+    if geodata.former is not None:  # records naming a region of an older vintage
+        events = carry_former(events, geodata.crosswalk, geodata.admin1, geodata.admin2)
+        claims = carry_former(claims, geodata.crosswalk, geodata.admin1, geodata.admin2)
     if geodata.history:  # several vintages given: each record's, beside the drawn units
         events = join_vintages(events, geodata.history, geodata.admin1)
         claims = join_vintages(claims, geodata.history, geodata.admin1)
