@@ -705,3 +705,29 @@ def test_a_crosswalk_that_cannot_be_used_fails_in_one_line(geodata, tmp_path, ro
         sets = [read_boundaries(s) for s in admin_sources(read_config(config), config)]
         with_boundaries(geodata, sets)
     assert message in str(err.value) and "\n" not in str(err.value), str(err.value)
+
+
+def test_the_project_config_gives_every_step_its_boundaries(geodata, tmp_path):
+    """[[admin]] in ./sahelmap.toml reaches build, gpkg and site alike (they take no
+    --config): events carry their vintage into the tables and the GeoPackage."""
+    rows = [("BF46", "BF60", "0.3"), ("BF46", "BF61", "0.7")] + [
+        (f"BF{46 + i}", f"BF{61 + i}", "") for i in range(1, 13)]
+    _bfa_vintages(geodata, tmp_path, rows)
+    out = tmp_path / "maps"
+    for step in (["build", "--out", out, *RECORDS], ["gpkg", "--tables", out, "-o",
+                                                     out / "s.gpkg"],
+                 ["site", "--tables", out, "--out", out]):
+        r = _run(*step, cwd=tmp_path)
+        assert r.returncode == 0, (step[0], r.stderr)
+    events = pd.read_csv(out / "events.csv", dtype=str, keep_default_na=False)
+    assert {"vintage", "vintage_admin1_id", "vintage_admin2_id"} <= set(events.columns)
+    early = events[(events["admin_country"] == "BFA") & (events["date_start"] < "2025-04-01")
+                   & (events["admin1_id"] != "")]
+    assert len(early) and set(early["vintage"]) == {"bfa_2020.geojson"}
+    layer = pyogrio.read_dataframe(out / "s.gpkg", layer="events")
+    assert set(layer.loc[layer["event_id"].isin(early["event_id"]), "vintage_admin1_id"]) \
+        == set(early["vintage_admin1_id"])
+    assert "BF61" in set(pd.read_csv(out / "presence.csv", dtype=str)["unit_id"])
+    aribinda = early[early["place_name"] == "Aribinda"].iloc[0]  # November 2024: Sahel
+    page = (out / "data" / "2024-11.js").read_text(encoding="utf-8")
+    assert f"(on its date: {aribinda['vintage_admin1_id']}, bfa_2020.geojson)" in page

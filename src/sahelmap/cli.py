@@ -97,11 +97,11 @@ def _admin_flags(args: argparse.Namespace) -> list[AdminSource]:
 
 
 def _admin_config(args: argparse.Namespace) -> list[AdminSource]:
-    """The ``[[admin]]`` tables of the config file the command reads, files relative
-    to the config file's folder."""
-    if not hasattr(args, "config"):
-        return []
-    path = args.config or ("sahelmap.toml" if Path("sahelmap.toml").is_file() else None)
+    """The ``[[admin]]`` tables of ``--config`` where the command takes one, else of
+    ./sahelmap.toml (boundaries are the project's: build, site, gpkg and figure must
+    agree on them), files relative to the config file's folder."""
+    given = getattr(args, "config", None)
+    path = given or ("sahelmap.toml" if Path("sahelmap.toml").is_file() else None)
     if not path:
         return []
     return admin_sources(read_config(path), Path(path))

@@ -455,6 +455,8 @@ def _event_points_table(events: pd.DataFrame) -> pd.DataFrame:
     place = place.where((matched == "") | (matched == place), place + " (" + matched + ")")
     admin = as_text(drawn["admin2_name"]) + ", " + as_text(drawn["admin1_name"])
     admin = admin.str.strip(", ").str.replace(r"^, |, $", "", regex=True)
+    if "vintage_admin1_id" in drawn:  # boundary vintages given: the units on its date too
+        admin = _with_vintage(drawn, admin)
     pts = pd.DataFrame({
         "id": as_text(drawn["event_id"]), "lon": pd.to_numeric(drawn["longitude"]).round(5),
         "lat": pd.to_numeric(drawn["latitude"]).round(5),
@@ -469,6 +471,17 @@ def _event_points_table(events: pd.DataFrame) -> pd.DataFrame:
         "confidence": as_text(drawn["confidence"]), "notes": as_text(drawn["notes"]),
     })
     return pts.sort_values("id", kind="stable")
+
+
+def _with_vintage(drawn: pd.DataFrame, admin: pd.Series) -> pd.Series:
+    """The drawn units' names, and the codes of the vintage in force on the record's
+    date where they differ from the drawn units ("Bankui (on its date: BF46,
+    bfa_2020.gpkg)")."""
+    then1, then2 = as_text(drawn["vintage_admin1_id"]), as_text(drawn["vintage_admin2_id"])
+    differs = (then1 != as_text(drawn["admin1_id"])) | (then2 != as_text(drawn["admin2_id"]))
+    then = (then2 + ", " + then1).str.strip(", ").str.replace(r"^, |, $", "", regex=True)
+    said = admin + " (on its date: " + then + ", " + as_text(drawn["vintage"]) + ")"
+    return admin.where(~differs | (then == ""), said)
 
 
 def _event_table(pts: pd.DataFrame) -> dict:
