@@ -9,6 +9,12 @@ For a country the user covers:
   to level 1 only: built-in provinces would not nest in the user's regions).
 Level-2 units whose file names no parent (geoBoundaries) get the level-1 unit that
 holds their representative point.
+
+Vintages: where a country and level has several sets (``valid_from`` apart), the set
+in force last is drawn; every set makes the country's :class:`~sahelmap.geodata.Epoch`
+list (which :func:`sahelmap.join.join_vintages` joins records to by date); units of
+older sets under names the drawn set lacks stay places (``former``), which a crosswalk
+carries onto the drawn units (:func:`sahelmap.join.carry_former`).
 """
 
 from __future__ import annotations
@@ -21,9 +27,9 @@ import pandas as pd
 import shapely
 
 from ._errors import InputError
+from ._names import name_keys
 from .boundaries import AdminSet
 from .geodata import Epoch, Geodata
-from ._names import name_keys
 from .join import leaf_index, locate_units
 
 REFERENCE_COLUMNS = ["unit_id", "name", "name_alt", "country", "level", "parent_id",

@@ -12,7 +12,10 @@ instead (:class:`AdminSource`):
   geoBoundaries    ``shapeName``, ``shapeISO`` (else ``shapeID``), no parent field,
                    country from ``shapeGroup``, level from ``shapeType``
 
-Fields are matched without regard to case (a Shapefile may shout them). What the
+A set may say when it was in force (``valid_from``/``valid_to``, or COD-AB's
+``validOn``/``validTo``) and carry a crosswalk to the set that replaced it
+(:func:`read_crosswalk`). Fields are matched without regard to case (a Shapefile may
+shout them). What the
 reader had to do to a file (reproject it, repair a polygon, guess the encoding of a
 Shapefile without ``.cpg``) is listed in :attr:`AdminSet.notes`; a file it cannot use
 raises :class:`InputError` with one line naming the file, the field and the fix.
