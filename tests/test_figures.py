@@ -88,3 +88,17 @@ def test_figures_drawn_in_parallel_are_the_ones_drawn_one_by_one(inputs, geodata
         made[workers] = [p.read_bytes() for p in written]
     assert made[1] == made[2]
     assert len(set(made[1])) == 6  # each period its own figure
+
+
+def test_the_credit_names_the_users_boundary_files_as_written(inputs, geodata, tmp_path):
+    """Boundary files given with --admin are credited by name; file and source names
+    are outside text, drawn as written ('$' is no mathtext) and escaped in the SVG."""
+    from dataclasses import replace
+
+    mine = replace(geodata, boundary_files=("bfa_$x$_adm1.shp",))
+    out = draw(inputs, mine, tmp_path / "fig.svg", source="A$1$ & <b>")
+    text = out.read_text(encoding="utf-8")
+    assert "Boundaries: Natural Earth, bfa_$x$_adm1.shp" in text  # the line, as a comment
+    assert "Records: A$1$ &amp; &lt;b&gt;" in text
+    assert "Oblique" not in text  # no mathtext italics: "$x$" is drawn as written
+    ET.parse(out)  # still well-formed
