@@ -20,6 +20,7 @@ carries onto the drawn units (:func:`sahelmap.join.carry_former`).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -28,7 +29,7 @@ import shapely
 
 from ._errors import InputError
 from ._names import name_keys
-from .boundaries import AdminSet
+from .boundaries import UNIT_COLUMNS, AdminSet
 from .geodata import Epoch, Geodata
 from .join import leaf_index, locate_units
 
@@ -62,8 +63,13 @@ def with_boundaries(geodata: Geodata, sets: list[AdminSet]) -> Geodata:
                    history=_epochs(pieces, sets))
 
 
-# one set's units of one country at one level: (valid_from, label, units, file)
-Piece = tuple[str, str, gpd.GeoDataFrame, str]
+class Piece(NamedTuple):
+    """One set's units of one country at one level."""
+
+    valid_from: str  # "" for in force from the start
+    label: str  # the set's file (its vintage)
+    units: gpd.GeoDataFrame
+    file: str
 
 
 def _pieces(sets: list[AdminSet]) -> dict[tuple[str, int], list[Piece]]:
@@ -73,17 +79,18 @@ def _pieces(sets: list[AdminSet]) -> dict[tuple[str, int], list[Piece]]:
     for s in sets:
         for country, units in s.units.groupby("country", sort=True):
             key = (country, int(units["level"].iloc[0]))
-            pieces.setdefault(key, []).append((s.valid_from, s.units["vintage"].iloc[0],
-                                               units, s.source.file))
+            pieces.setdefault(key, []).append(Piece(s.valid_from, s.units["vintage"].iloc[0],
+                                                    units, s.source.file))
     for (country, level), versions in pieces.items():
-        versions.sort(key=lambda p: p[0])
-        for (a, _, _, first), (b, _, _, then) in zip(versions, versions[1:]):
-            if a == b:
-                since = f"from {a}" if a else "with no valid_from"
-                raise InputError(f"{then}: level-{level} units of {country} were already given "
-                                 f"by {first}, both in force {since}; give one file per "
-                                 "country, level and valid_from (set valid_from to tell "
-                                 "vintages apart)")
+        versions.sort(key=lambda p: p.valid_from)
+        for earlier, later in zip(versions, versions[1:]):
+            if earlier.valid_from == later.valid_from:
+                day = earlier.valid_from
+                since = f"from {day}" if day else "with no valid_from"
+                raise InputError(f"{later.file}: level-{level} units of {country} were "
+                                 f"already given by {earlier.file}, both in force {since}; "
+                                 "give one file per country, level and valid_from (set "
+                                 "valid_from to tell vintages apart)")
     return pieces
 
 
@@ -91,8 +98,8 @@ def _levels(chosen: dict[tuple[str, int], Piece], sets: list[AdminSet]
             ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Level 1 and level 2 from one piece per country and level (level 1 made from
     level 2 where only level 2 is given; parents found where the file names none)."""
-    admin1 = _concat([p[2] for (_, level), p in chosen.items() if level == 1])
-    admin2 = _concat([p[2] for (_, level), p in chosen.items() if level == 2])
+    admin1 = _concat([p.units for (_, level), p in chosen.items() if level == 1])
+    admin2 = _concat([p.units for (_, level), p in chosen.items() if level == 2])
     derived = _level1_from_level2(admin2[~admin2["country"].isin(set(admin1["country"]))], sets)
     admin1 = _concat([admin1, derived])
     return admin1, _with_parents(admin2, admin1, sets)
@@ -105,15 +112,15 @@ def _epochs(pieces: dict[tuple[str, int], list[Piece]], sets: list[AdminSet]
     out = []
     for country in sorted({c for (c, _), versions in pieces.items() if len(versions) > 1}):
         mine = {level: pieces.get((country, level), []) for level in (1, 2)}
-        days = sorted({p[0] for versions in mine.values() for p in versions} - {""})
+        days = sorted({p.valid_from for versions in mine.values() for p in versions} - {""})
         for start, end in zip(["", *days], [*days, ""]):
             chosen = {}
             for level, versions in mine.items():
-                in_force = [p for p in versions if p[0] <= start] or versions[:1]
+                in_force = [p for p in versions if p.valid_from <= start] or versions[:1]
                 if in_force:
                     chosen[(country, level)] = in_force[-1]
             admin1, admin2 = _levels(chosen, sets)
-            label = " + ".join(sorted({p[1] for p in chosen.values()}))
+            label = " + ".join(sorted({p.label for p in chosen.values()}))
             out.append(Epoch(country, start, end, admin1, admin2, label))
     return tuple(out)
 
@@ -121,9 +128,7 @@ def _epochs(pieces: dict[tuple[str, int], list[Piece]], sets: list[AdminSet]
 def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
-        return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in
-                                 ["unit_id", "name", "name_alt", "country", "level",
-                                  "parent_id", "parent_name", "vintage"]},
+        return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in UNIT_COLUMNS[:-1]},
                                 geometry=gpd.GeoSeries([], crs="EPSG:4326"))
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
                             crs="EPSG:4326")
@@ -135,10 +140,9 @@ def _level1_from_level2(admin2: gpd.GeoDataFrame, sets: list[AdminSet]) -> gpd.G
         return _concat([])
     orphans = admin2[admin2["parent_id"] == ""]
     if len(orphans):
-        where = next(s.source.file for s in sets if orphans["unit_id"].iloc[0] in
-                     set(s.units["unit_id"]))
-        raise InputError(f"{where}: level-2 units without a parent code and no level-1 file "
-                         f"for {orphans['country'].iloc[0]}; add that country's level-1 "
+        raise InputError(f"{_file_of(sets, orphans['unit_id'].iloc[0])}: level-2 units "
+                         "without a parent code and no level-1 file for "
+                         f"{orphans['country'].iloc[0]}; add that country's level-1 "
                          "(ADM1) file, or set parent_field in [[admin]]")
     merged = admin2.dissolve(by=["country", "parent_id"], aggfunc="first",
                              sort=True).reset_index()
@@ -169,13 +173,19 @@ def _with_parents(admin2: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
                          index=admin2.index)
     if unknown.any():
         row = admin2[unknown].iloc[0]
-        where = next(s.source.file for s in sets if row["unit_id"] in set(s.units["unit_id"]))
         what = (f"parent {row['parent_id']!r} is not a level-1 unit" if row["parent_id"]
                 else "lies in no level-1 unit")
-        raise InputError(f"{where}: unit {row['unit_id']!r} ({row['name']!r}): {what} of "
+        raise InputError(f"{_file_of(sets, row['unit_id'])}: unit {row['unit_id']!r} "
+                         f"({row['name']!r}): {what} of "
                          f"{row['country']}; give the level-1 file of the same boundary set, "
                          "or set parent_field")
     return admin2
+
+
+def _file_of(sets: list[AdminSet], unit_id: str) -> str:
+    """The file a unit came from (the first that has it), for an error message."""
+    return next((s.source.file for s in sets if unit_id in set(s.units["unit_id"])),
+                "the admin files")
 
 
 def _check_unique(admin1, admin2, keep1, keep2, sets: list[AdminSet]) -> None:
@@ -265,10 +275,11 @@ def _former_units(pieces: dict[tuple[str, int], list[Piece]], admin1: gpd.GeoDat
     rows = []
     for (_, _), versions in sorted(pieces.items()):
         for piece, after in zip(versions, versions[1:]):
-            units = piece[2]
+            units = piece.units
             keep = ~_unit_keys(units).isin(drawn)
-            rows.append(units[keep].assign(place_id="former:" + piece[1] + ":"
-                                           + units["unit_id"][keep], until=after[0]))
+            gone = units[keep]
+            rows.append(gone.assign(place_id=_former_id(piece.label, gone["unit_id"]),
+                                    until=after.valid_from))
     cols = ["place_id", "unit_id", "name", "name_alt", "country", "level", "vintage", "until",
             "geometry"]
     if not rows:
@@ -285,13 +296,13 @@ def _crosswalks(sets: list[AdminSet], pieces: dict[tuple[str, int], list[Piece]]
     lacks is an error."""
     frames = []
     units = pd.concat([admin1, admin2], ignore_index=True)
+    drawn = {key: versions[-1].label for key, versions in pieces.items()}
     for s in sets:
         if s.crosswalk is None or not len(s.units):
             continue
         label = s.units["vintage"].iloc[0]
         level = int(s.units["level"].iloc[0])
         countries = set(s.units["country"])
-        drawn = {key: versions[-1][1] for key, versions in pieces.items()}
         if all(drawn.get((c, level)) == label for c in countries):
             raise InputError(f"{s.source.crosswalk}: {s.source.file} is the set in force last; "
                              "give the crosswalk on the older set's [[admin]] entry")
@@ -301,6 +312,11 @@ def _crosswalks(sets: list[AdminSet], pieces: dict[tuple[str, int], list[Piece]]
             raise InputError(f"{s.source.crosswalk}: to_unit {unknown['to_unit'].iloc[0]!r} is "
                              f"not a level-{level} unit of the boundaries in force last; use "
                              "their codes")
-        frames.append(s.crosswalk.assign(place_id="former:" + label + ":"
-                                         + s.crosswalk["from_unit"], level=level))
+        frames.append(s.crosswalk.assign(place_id=_former_id(label, s.crosswalk["from_unit"]),
+                                         level=level))
     return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def _former_id(label: str, codes: pd.Series) -> pd.Series:
+    """The place ids of former units: ``former:<file>:<code>``."""
+    return "former:" + label + ":" + codes

@@ -15,10 +15,10 @@ instead (:class:`AdminSource`):
 A set may say when it was in force (``valid_from``/``valid_to``, or COD-AB's
 ``validOn``/``validTo``) and carry a crosswalk to the set that replaced it
 (:func:`read_crosswalk`). Fields are matched without regard to case (a Shapefile may
-shout them). What the
-reader had to do to a file (reproject it, repair a polygon, guess the encoding of a
-Shapefile without ``.cpg``) is listed in :attr:`AdminSet.notes`; a file it cannot use
-raises :class:`InputError` with one line naming the file, the field and the fix.
+shout them). What the reader had to do to a file (reproject it, repair a polygon,
+guess the encoding of a Shapefile without ``.cpg``) is listed in
+:attr:`AdminSet.notes`; a file it cannot use raises :class:`InputError` with one line
+naming the file, the field and the fix.
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def _detect(path: Path, source: AdminSource, columns: dict[str, str]) -> tuple[s
     schema = schema or "custom"
     level = source.level
     if level is None and levels.get(schema):
-        level = max(levels[schema])  # geoBoundaries: from shapeType's values, later
+        level = max(levels[schema])  # geoBoundaries and others: in _units, or 0
     if level is not None and level not in LEVELS:
         raise InputError(f"{path}: holds level-{level} units; sahelmap joins records to "
                          "levels 1 and 2: give the ADM1 or ADM2 file, or set level = 1 or 2")

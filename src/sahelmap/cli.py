@@ -307,8 +307,10 @@ def _write_records(out: dict, outdir: Path, include_restricted: bool) -> pd.Data
     return report
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    geodata = _load(args)
+def cmd_build(args: argparse.Namespace, geodata: Geodata | None = None) -> int:
+    """``geodata``: the reference data the calling command loaded already (its
+    boundaries read, and their notes said, once)."""
+    geodata = geodata or _load(args)
     paths = args.paths or _default_records(args)
     _say(f"reading {len(paths)} records file(s)")
     records = _read(args, geodata, paths)
@@ -352,7 +354,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     if args.tables:
         tables = _read_tables(args.tables, geodata)
     else:
-        cmd_build(argparse.Namespace(**{**vars(args), "out": str(out)}))
+        cmd_build(argparse.Namespace(**{**vars(args), "out": str(out)}), geodata)
         tables = read_tables(out)
     method = Path(__file__).resolve().parents[2] / "docs" / "method.md"
     method_md = method.read_text(encoding="utf-8") if method.is_file() else \
@@ -384,7 +386,7 @@ def _tables_for(args: argparse.Namespace, geodata: Geodata) -> dict:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="sahelmap-") as tmp:
-        cmd_build(argparse.Namespace(**{**vars(args), "out": tmp}))
+        cmd_build(argparse.Namespace(**{**vars(args), "out": tmp}), geodata)
         return read_tables(tmp)
 
 
@@ -396,8 +398,8 @@ def _read_tables(directory, geodata: Geodata) -> dict:
                                                 tables["zones"]["unit_id"]]))
     if missing:
         raise InputError(f"{directory}: the tables name {len(missing)} admin unit(s) the "
-                         f"boundaries in use lack (first: {missing[0]!r}); pass the --admin "
-                         "files the tables were built with")
+                         f"boundaries in use lack (first: {missing[0]!r}); give the boundaries "
+                         "the tables were built with (--admin, or [[admin]] in ./sahelmap.toml)")
     return tables
 
 

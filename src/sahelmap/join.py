@@ -99,6 +99,14 @@ def locate_units(lon: np.ndarray, lat: np.ndarray, admin1: gpd.GeoDataFrame,
                          for c in ("admin1_id", "admin2_id", "admin_country")})
 
 
+def _coordinates(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of each record's point (NaN where it has none)."""
+    geom = frame.geometry.values
+    has_point = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
+    return (np.where(has_point, shapely.get_x(geom), np.nan),
+            np.where(has_point, shapely.get_y(geom), np.nan))
+
+
 def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
                admin2: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add admin unit ids and names to located records, as far as their precision allows.
@@ -109,11 +117,8 @@ def join_admin(located: gpd.GeoDataFrame, admin1: gpd.GeoDataFrame,
     per distinct value, never per record.
     """
     out = located.copy()
-    geom = out.geometry.values
-    has_point = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
-    lon = np.where(has_point, shapely.get_x(geom), np.nan)
-    lat = np.where(has_point, shapely.get_y(geom), np.nan)
-    has_point &= np.isfinite(lon) & np.isfinite(lat)
+    lon, lat = _coordinates(out)
+    has_point = np.isfinite(lon) & np.isfinite(lat)
     leaves, table = _leaf_table(admin1, admin2)
     take = _leaf_rows(lon, lat, leaves)
     none = len(leaves)
@@ -164,16 +169,13 @@ def _join_notes(out, has_point, take, table, p_codes, p_names, lon, lat, admin1,
     return note
 
 
-VINTAGE_COLUMNS = ["vintage", "vintage_admin1_id", "vintage_admin2_id"]
-
-
 def join_vintages(joined: gpd.GeoDataFrame, history, admin1: gpd.GeoDataFrame
                   ) -> gpd.GeoDataFrame:
     """Where the user gave several vintages of a country's boundaries (``history``, a
     list of :class:`~sahelmap.geodata.Epoch`): the vintage in force on each record's
     ``date_start`` and the units of that vintage holding its point (at the levels its
-    precision supports, as :func:`join_admin` decides). Other records keep their ids.
-    Other records name the source of their level-1 unit. One point-in-polygon pass per
+    precision supports, as :func:`join_admin` decides). Records of other countries keep
+    their ids, and name the source of their level-1 unit. One point-in-polygon pass per
     vintage, over the records of its span."""
     out = joined.copy()
     a1 = out["admin1_id"].astype(object).to_numpy(dtype=object)
@@ -184,10 +186,7 @@ def join_vintages(joined: gpd.GeoDataFrame, history, admin1: gpd.GeoDataFrame
     if len(out) and history:
         day = pd.Series(out["date_start"]).astype(str).str[:10].to_numpy(dtype=object)
         country = out["admin_country"].astype(object).to_numpy(dtype=object)
-        geom = out.geometry.values
-        has_point = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
-        lon = np.where(has_point, shapely.get_x(geom), np.nan)
-        lat = np.where(has_point, shapely.get_y(geom), np.nan)
+        lon, lat = _coordinates(out)
         for ep in history:
             sel = (country == ep.country) & (day >= ep.start) & ((day < ep.end) if ep.end
                                                                  else True)

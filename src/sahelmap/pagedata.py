@@ -453,8 +453,7 @@ def _event_points_table(events: pd.DataFrame) -> pd.DataFrame:
     place = as_text(drawn["place_name"])
     matched = as_text(drawn.get("matched_name", pd.Series("", index=drawn.index)))
     place = place.where((matched == "") | (matched == place), place + " (" + matched + ")")
-    admin = as_text(drawn["admin2_name"]) + ", " + as_text(drawn["admin1_name"])
-    admin = admin.str.strip(", ").str.replace(r"^, |, $", "", regex=True)
+    admin = _pair(as_text(drawn["admin2_name"]), as_text(drawn["admin1_name"]))
     if "vintage_admin1_id" in drawn:  # boundary vintages given: the units on its date too
         admin = _with_vintage(drawn, admin)
     pts = pd.DataFrame({
@@ -473,13 +472,18 @@ def _event_points_table(events: pd.DataFrame) -> pd.DataFrame:
     return pts.sort_values("id", kind="stable")
 
 
+def _pair(inner: pd.Series, outer: pd.Series) -> pd.Series:
+    """"inner, outer" (a province and its region), either left out where empty."""
+    return (inner + ", " + outer).str.strip(", ").str.replace(r"^, |, $", "", regex=True)
+
+
 def _with_vintage(drawn: pd.DataFrame, admin: pd.Series) -> pd.Series:
     """The drawn units' names, and the codes of the vintage in force on the record's
     date where they differ from the drawn units ("Bankui (on its date: BF46,
     bfa_2020.gpkg)")."""
     then1, then2 = as_text(drawn["vintage_admin1_id"]), as_text(drawn["vintage_admin2_id"])
     differs = (then1 != as_text(drawn["admin1_id"])) | (then2 != as_text(drawn["admin2_id"]))
-    then = (then2 + ", " + then1).str.strip(", ").str.replace(r"^, |, $", "", regex=True)
+    then = _pair(then2, then1)
     said = admin + " (on its date: " + then + ", " + as_text(drawn["vintage"]) + ")"
     return admin.where(~differs | (then == ""), said)
 

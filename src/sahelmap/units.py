@@ -17,10 +17,13 @@ from .grid import Grid
 from .join import locate_units
 
 
+CELL_ID = r"h(\d+(?:\.\d+)?):-?\d+:-?\d+"  # a grid cell: h<km>:q:r
+
+
 def cell_size(ids) -> float | None:
     """The cell size (km) of the grid cell ids among ``ids`` (``h25:q:r`` → 25), or None."""
     prefixes = pd.Series(list(ids), dtype=object).astype(str).str.extract(
-        r"^h(\d+(?:\.\d+)?):-?\d+:-?\d+$")[0].dropna().unique()
+        f"^{CELL_ID}$")[0].dropna().unique()
     if len(prefixes) > 1:
         raise InputError(f"the tables mix grid cells of {', '.join(sorted(prefixes))} km; "
                          "rebuild them with one cell size")
@@ -31,7 +34,7 @@ def unknown_units(geodata: Geodata, ids) -> list[str]:
     """The admin unit ids among ``ids`` (grid cells aside) that ``geodata`` lacks, sorted:
     tables built with other boundaries than those in use."""
     ids = pd.Series(pd.unique(pd.Series(ids, dtype=object)), dtype=object).astype(str)
-    cells = ids.str.fullmatch(r"h\d+(?:\.\d+)?:-?\d+:-?\d+")
+    cells = ids.str.fullmatch(CELL_ID)
     known = set(geodata.admin1["unit_id"]) | set(geodata.admin2["unit_id"])
     return sorted(set(ids[~cells & (ids != "")]) - known)
 
