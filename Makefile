@@ -16,7 +16,7 @@ STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _arrays.py _errors.py _names.py se
               schema.py _csv.py _csvformat.py _mirror.py records.py acled.py ucdp.py imports.py merge.py actors.py gazetteer.py \
               geocode.py join.py periods.py grid.py \
               support.py model.py space.py zones.py rows.py summary.py presence.py sensitivity.py \
-              axes.py pipeline.py \
+              units.py axes.py pipeline.py \
               config.py export.py cli.py)
 SITE_SRC   := $(addprefix $(PKG)/,webmap.py pagedata.py site.py tables.py _mirror.py units.py grid.py cli.py \
               _parallel.py progress.py) \

@@ -26,7 +26,7 @@ import pyogrio
 from . import styles
 from ._arrays import as_text, map_text, take_text, whole_numbers
 from ._parallel import alongside
-from .units import unit_geometries
+from .units import NAME_COLUMNS, unit_geometries, with_unit_names
 
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
 LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", "zones",
@@ -44,7 +44,7 @@ LAYERS = ("places", "admin_units", "countries", "events", "claims", "presence", 
 # (it needs the indexed table registered as a layer of its own), and it does not need one: at
 # 1M events a box or date filter through the view takes as long as on a full indexed table.
 SHAPES = "unit_shapes"
-UNIT_FIELDS = ("unit_id", "unit_name")
+UNIT_FIELDS = ("unit_id", *NAME_COLUMNS)
 VIEWS = {  # layer -> lookups: (table suffix, fields)
     "events": (
         ("dates", ("date_start", "date_end")),
@@ -114,10 +114,10 @@ def _shapes(geodata, tables: dict[str, pd.DataFrame]) -> gpd.GeoDataFrame:
     shapes = unit_geometries(geodata, ids)
     missing = sorted(set(ids) - set(shapes["unit_id"]))
     shapes = gpd.GeoDataFrame(
-        pd.concat([shapes[["unit_id", "name", "geometry"]],
-                   pd.DataFrame({"unit_id": missing, "name": "", "geometry": None})],
-                  ignore_index=True).rename(columns={"name": "unit_name"}),
-        geometry="geometry", crs="EPSG:4326")
+        pd.concat([shapes.rename(columns={"name": "unit_name"}),
+                   pd.DataFrame({"unit_id": missing, "unit_name": "", "country": "",
+                                 "parent_name": "", "geometry": None})],
+                  ignore_index=True), geometry="geometry", crs="EPSG:4326")
     return shapes.sort_values("unit_id", kind="stable").reset_index(drop=True)
 
 
@@ -131,14 +131,11 @@ def layers(tables: dict[str, pd.DataFrame], geodata, places: pd.DataFrame) -> di
                                     "parent_id", "vintage", "geometry"]],
                              geometry="geometry", crs="EPSG:4326")
     shapes = _shapes(geodata, tables)
-    names = shapes.set_index("unit_id")["unit_name"]
-    pres = _dates(tables["presence"])
+    pres = with_unit_names(_dates(tables["presence"]), shapes)
     pres["category"] = category(pres)
-    pres.insert(1, "unit_name", map_text(pres["unit_id"], names, ""))
     pres["date_uncertain"] = pres["date_uncertain"].astype(str).eq("True")
-    zones = _dates(tables["zones"])
+    zones = with_unit_names(_dates(tables["zones"]), shapes)
     zones["category"] = zones["zone"].astype(str) + ":" + zones["holder"].astype(str)
-    zones.insert(1, "unit_name", map_text(zones["unit_id"], names, ""))
     axes = gpd.GeoDataFrame(_dates(tables["axes"]), geometry="geometry", crs="EPSG:4326")
     used = _distinct_values(tables["events"].get("place_id", [])) | \
         _distinct_values(tables["claims"].get("place_id", []))

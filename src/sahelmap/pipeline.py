@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._arrays import map_text
 from .axes import AxesSettings, axes
 from ._errors import InputError
 from .gazetteer import build_gazetteer, name_index
@@ -23,6 +24,7 @@ from .presence import PresenceSettings, places_for, presence_tables
 from .records import Records
 from .sensitivity import sensitivity as stability
 from .settings import SUPPORTS
+from .units import unit_names, with_unit_names
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,20 @@ def _join_ends(moves: gpd.GeoDataFrame, geodata: Geodata) -> gpd.GeoDataFrame:
             np.isin(prec, [p for p, lv in SUPPORTS.items() if 1 in lv]), units["admin1_id"], "")
         out[f"{end}_admin2_id"] = np.where(
             np.isin(prec, [p for p, lv in SUPPORTS.items() if 2 in lv]), units["admin2_id"], "")
+        for level in ("admin1", "admin2"):  # named, for readers of movements.csv
+            names = getattr(geodata, level).set_index("unit_id")["name"]
+            out[f"{end}_{level}_name"] = map_text(out[f"{end}_{level}_id"], names, "").to_numpy()
+    return out
+
+
+def _named_ends(ax: gpd.GeoDataFrame, geodata: Geodata) -> gpd.GeoDataFrame:
+    """Axes with the name of the unit at each end beside its id."""
+    out = ax.copy()
+    names = unit_names(geodata, pd.concat([out["origin_unit"], out["destination_unit"]]))
+    keyed = names.set_index("unit_id")["unit_name"]
+    for end in ("origin", "destination"):
+        out.insert(out.columns.get_loc(f"{end}_unit") + 1, f"{end}_unit_name",
+                   map_text(out[f"{end}_unit"], keyed, "").to_numpy())
     return out
 
 
@@ -197,8 +213,11 @@ def analyse(located: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataF
         runs = out["runs"]
     moves = endpoint_units(located["movements"], ps, geodata)
     ax = axes(moves, tables["activity"], periods, unit_points(places), axes_settings)
-    result = {"periods": periods, "presence": tables["presence"], "zones": tables["zones"],
-              "axes": ax}
+    ax = _named_ends(ax, geodata)
+    names = unit_names(geodata, pd.concat([tables["presence"]["unit_id"],
+                                           tables["zones"]["unit_id"]]))
+    result = {"periods": periods, "presence": with_unit_names(tables["presence"], names),
+              "zones": with_unit_names(tables["zones"], names), "axes": ax}
     if runs is not None:
-        result["runs"] = runs
+        result["runs"] = with_unit_names(runs, names)
     return result
