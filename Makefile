@@ -18,7 +18,7 @@ STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _arrays.py _errors.py _names.py se
               support.py model.py space.py zones.py rows.py summary.py presence.py sensitivity.py \
               units.py axes.py pipeline.py \
               config.py export.py cli.py)
-SITE_SRC   := $(addprefix $(PKG)/,webmap.py pagedata.py site.py tables.py _mirror.py units.py grid.py cli.py \
+SITE_SRC   := $(addprefix $(PKG)/,webmap.py pagedata.py site.py staging.py tables.py _mirror.py units.py grid.py cli.py \
               _parallel.py progress.py) \
               $(wildcard $(PKG)/static/*) docs/method.md
 RECORDS    := $(wildcard geodata/records/*.csv)

@@ -343,7 +343,8 @@ def default_leaflet() -> Path:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
-    from .site import build_site, clean_stale, write_index  # publishing loads only when used
+    from .site import build_site, stale_files, write_index  # publishing loads only when used
+    from .staging import Staging, finish
 
     geodata = _load(args)
     places = build_gazetteer(geodata)
@@ -360,17 +361,24 @@ def cmd_site(args: argparse.Namespace) -> int:
     method_md = method.read_text(encoding="utf-8") if method.is_file() else \
         "# Method\n\nSee docs/method.md in the sahelmap repository."
     if args.index_only:
+        note = finish(out)
+        if note:
+            _say(note)
         changed = write_index(tables, geodata, out, tiles=args.tiles)
         _say(f"site: {out / 'index.html'} " + ("updated" if changed else "unchanged"))
         return 0
     _say(f"site: {len(tables['periods'])} period pages into {out}/")
-    try:
-        result = build_site(tables, geodata, places, out, leaflet_dist=Path(args.leaflet),
-                            method_md=method_md, tiles=args.tiles, max_points=args.max_points,
-                            progress=_count)
-    except FileNotFoundError as exc:
-        raise InputError(str(exc)) from None
-    removed = clean_stale(out, set(tables["periods"]["period"]))
+    with Staging(out) as stage:
+        if stage.note:
+            _say(stage.note)
+        try:
+            result = build_site(tables, geodata, places, out, stage,
+                                leaflet_dist=Path(args.leaflet), method_md=method_md,
+                                tiles=args.tiles, max_points=args.max_points, progress=_count)
+        except FileNotFoundError as exc:
+            raise InputError(str(exc)) from None
+        removed = stale_files(out, set(tables["periods"]["period"]))
+        stage.commit(removed)
     sizes = result["sizes"]
     biggest = max(sizes, key=sizes.get) if sizes else ""
     _say(f"site: {len(result['written'])} file(s) changed, {len(removed)} removed; "

@@ -1,15 +1,15 @@
 """Writers for the static map site in ``maps/``.
 
-Every file is written to a temporary name and renamed, and only when its bytes
-change, so an interrupted build leaves no broken page and a rebuild touches
-only what changed. The same inputs give byte-identical files.
+A build stages the files whose bytes change and swaps them in at the end
+(:mod:`.staging`), so an interrupted build leaves the last complete site, and a
+rebuild touches only what changed. The same inputs give byte-identical files.
 """
 
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -17,8 +17,10 @@ from . import webmap
 from ._parallel import each_in_order
 from .geodata import Geodata
 from .pagedata import PeriodCutter
+from .staging import Staging, atomic_write
 from .units import unit_geometries
 
+Writer = Callable[[str, "bytes | str"], bool]  # (path in the site, bytes) -> whether it changed
 STATIC = Path(__file__).resolve().parent / "static"
 DOWNLOADS = [("events.csv", "events, located and joined to admin units"),
              ("claims.csv", "presence claims, located"),
@@ -38,10 +40,7 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
         data = data.encode("utf-8")
     if path.is_file() and path.read_bytes() == data:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write(path, data)
     return True
 
 
@@ -49,7 +48,7 @@ def _js(call: str, value) -> str:
     return f"SahelMap.{call}({webmap.safe_json(value)});\n"
 
 
-def copy_leaflet(leaflet_dist: Path, out: Path) -> list[Path]:
+def copy_leaflet(leaflet_dist: Path, write: Writer) -> list[str]:
     """Copy Leaflet's built files (from the npm package) into ``assets/leaflet``."""
     leaflet_dist = Path(leaflet_dist)
     if not (leaflet_dist / "leaflet.js").is_file():
@@ -59,9 +58,8 @@ def copy_leaflet(leaflet_dist: Path, out: Path) -> list[Path]:
     changed = []
     for name in ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
                  "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png"):
-        src = leaflet_dist / name
-        if write_if_changed(out / "assets" / "leaflet" / name, src.read_bytes()):
-            changed.append(out / "assets" / "leaflet" / name)
+        if write(f"assets/leaflet/{name}", (leaflet_dist / name).read_bytes()):
+            changed.append(f"assets/leaflet/{name}")
     return changed
 
 
@@ -136,9 +134,11 @@ FIT = [[9.0, -12.5], [22.0, 6.0]]  # the map's opening view: the central Sahel
 
 
 def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.DataFrame,
-               out: Path | str, *, leaflet_dist: Path, method_md: str, tiles: bool = False,
-               max_points: int = 2000, progress=None, workers: int | None = None) -> dict:
-    """Write the site into ``out``; return the paths written and the page sizes.
+               out: Path | str, stage: Staging, *, leaflet_dist: Path, method_md: str,
+               tiles: bool = False, max_points: int = 2000, progress=None,
+               workers: int | None = None) -> dict:
+    """Stage the site for ``out`` (see :mod:`.staging`; the caller commits it); return
+    the paths that change (relative to ``out``) and the page sizes.
 
     The period pages are written by ``workers`` processes (default: one per core, at most
     4; see :mod:`._parallel`); each period's data is cut from tables prepared once
@@ -146,34 +146,37 @@ def build_site(tables: dict[str, pd.DataFrame], geodata: Geodata, places: pd.Dat
     out = Path(out)
     events, presence, periods = tables["events"], tables["presence"], tables["periods"]
     info, groups = _site_info(tables, geodata)
-    written = copy_leaflet(leaflet_dist, out) + _write_assets(tables, geodata, places, info, out)
+    written = copy_leaflet(leaflet_dist, stage.write) + _write_assets(tables, geodata, places,
+                                                                      info, stage.write)
     sizes: dict[str, int] = {}
     job = _PeriodJob(PeriodCutter(events, presence, tables["axes"], periods,
                                   zones=tables.get("zones"), max_points=max_points,
                                   countries=geodata.countries),
-                     webmap.PeriodPages(info, groups, tiles=tiles, fit=FIT), out)
+                     webmap.PeriodPages(info, groups, tiles=tiles, fit=FIT), stage.write)
     rows = [dict(p._asdict()) for p in periods.itertuples(index=False)]
     for i, (label, changed, size) in enumerate(each_in_order(job, rows, workers)):
         written += changed
         sizes[label] = size
         if progress:
             progress("pages", i + 1, len(rows))
-    if write_if_changed(out / "method.html", method_html(method_md)):
-        written.append(out / "method.html")
-    if write_index(tables, geodata, out, tiles=tiles):
-        written.append(out / "index.html")
+    if stage.write("method.html", method_html(method_md)):
+        written.append("method.html")
+    if write_index(tables, geodata, out, tiles=tiles, write=stage.write):
+        written.append("index.html")
     return {"written": written, "sizes": sizes, "start": _start_period(presence, periods)}
 
 
 def write_index(tables: dict[str, pd.DataFrame], geodata: Geodata, out: Path | str, *,
-                tiles: bool = False) -> bool:
-    """Write the overview (``index.html``); whether its bytes changed. Its links to the
-    figures and downloads follow the files in ``out`` now, so make writes it again once
-    the GeoPackage and the figures are built."""
+                tiles: bool = False, write: Writer | None = None) -> bool:
+    """Write the overview (``index.html``, straight into ``out`` unless ``write`` stages
+    it); whether its bytes changed. Its links to the figures and downloads follow the
+    files in ``out`` now, so make writes it again once the GeoPackage and the figures are
+    built."""
     out = Path(out)
+    write = write or (lambda rel, data: write_if_changed(out / rel, data))
     info, groups = _site_info(tables, geodata)
     start = _start_period(tables["presence"], tables["periods"])
-    return write_if_changed(out / "index.html", webmap.index_page(
+    return write("index.html", webmap.index_page(
         info, groups, start, _header(info), _body(info, out), tiles=tiles, fit=FIT))
 
 
@@ -194,7 +197,7 @@ def _site_info(tables: dict[str, pd.DataFrame], geodata: Geodata) -> tuple[dict,
 
 
 def _write_assets(tables: dict, geodata: Geodata, places: pd.DataFrame, info: dict,
-                  out: Path) -> list[Path]:
+                  write: Writer) -> list[str]:
     """The scripts every page loads: the site's code and style, the site's settings,
     the unit shapes and the basemap; the paths that changed."""
     events, claims, movements = tables["events"], tables["claims"], tables["movements"]
@@ -207,8 +210,7 @@ def _write_assets(tables: dict, geodata: Geodata, places: pd.DataFrame, info: di
                                                             cells)),
               "basemap.js": _js("setBasemap", webmap.basemap_data(
                   geodata.countries, geodata.admin1, geodata.admin2, labels))}
-    return [out / "assets" / name for name, data in assets.items()
-            if write_if_changed(out / "assets" / name, data)]
+    return [f"assets/{name}" for name, data in assets.items() if write(f"assets/{name}", data)]
 
 
 def _data_range(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFrame,
@@ -228,17 +230,17 @@ def _data_range(events: pd.DataFrame, claims: pd.DataFrame, movements: pd.DataFr
 class _PeriodJob:
     """What every period needs: the prepared tables, the page template, the folder."""
 
-    def __init__(self, cutter: PeriodCutter, pages: webmap.PeriodPages, out: Path):
-        self.cutter, self.pages, self.out = cutter, pages, out
+    def __init__(self, cutter: PeriodCutter, pages: webmap.PeriodPages, write: Writer):
+        self.cutter, self.pages, self.write = cutter, pages, write
 
-    def __call__(self, row: dict) -> tuple[str, list[Path], int]:
+    def __call__(self, row: dict) -> tuple[str, list[str], int]:
         label = str(row["period"])
         changed = []
         data = _js("addPeriod", self.cutter.data(row)).encode("utf-8")
         page = self.pages(label).encode("utf-8")
         for rel, content in ((f"data/{label}.js", data), (f"{label}.html", page)):
-            if write_if_changed(self.out / rel, content):
-                changed.append(self.out / rel)
+            if self.write(rel, content):
+                changed.append(rel)
         return label, changed, len(page) + len(data)
 
 
@@ -251,15 +253,12 @@ def _start_period(presence: pd.DataFrame, periods: pd.DataFrame) -> str:
     return str(counts.sort_values(ascending=False, kind="stable").index[0])
 
 
-def clean_stale(out: Path, keep: set[str]) -> list[Path]:
-    """Remove period pages and data files that no longer belong to the site."""
-    removed = []
-    for path in list(out.glob("data/*.js")) + [p for p in out.glob("*.html")
-                                               if p.stem not in {"index", "method"}]:
-        if path.stem not in keep:
-            path.unlink()
-            removed.append(path)
-    return removed
+def stale_files(out: Path, keep: set[str]) -> list[str]:
+    """The period pages and data files in ``out`` that no longer belong to the site
+    (relative paths, for the staging commit to remove)."""
+    return sorted(p.relative_to(out).as_posix() for p in
+                  list(out.glob("data/*.js")) + list(out.glob("*.html"))
+                  if p.stem not in keep and p.name not in ("index.html", "method.html"))
 
 
 def snippet(label: str, base: str = "", height: int = 560) -> str:
