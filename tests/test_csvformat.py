@@ -1,15 +1,33 @@
 """The Arrow CSV writer against pandas' own: the same bytes for every frame it takes."""
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
-from sahelmap._csvformat import csv_bytes
+from sahelmap._csvformat import csv_bytes, defused_frame
+
+
+def _defused(value):
+    """A text cell a spreadsheet would run as a formula, behind an apostrophe (written
+    here cell by cell, apart from the writer's Arrow code)."""
+    if isinstance(value, str) and re.match(r"'*[=+\-@\t\r]", value):
+        return "'" + value
+    return value
 
 
 def pandas_csv(frame: pd.DataFrame) -> bytes:
+    """What pandas writes, text cells guarded against formulas."""
+    frame = frame.copy()
+    for name in frame.columns:
+        col = frame[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            frame[name] = col.cat.rename_categories(
+                [_defused(c) for c in col.cat.categories]) if len(col.cat.categories) else col
+        elif not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
+            frame[name] = col.map(_defused)
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.5f").encode("utf-8")
 
 
@@ -64,7 +82,7 @@ def test_text_with_carriage_returns_reads_back_whole(values):
     frame = pd.DataFrame({"id": range(len(values)), "note": pd.Series(values, dtype=object)})
     data = csv_bytes(frame)
     back = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
-    assert back["note"].tolist() == values
+    assert back["note"].tolist() == [_defused(v) for v in values]
     if not any("\r" in v for v in values):
         assert data == pandas_csv(frame)
 
@@ -240,3 +258,42 @@ def test_a_copy_of_32_bit_text_from_an_older_version_still_reads(tmp_path):
     pd.testing.assert_frame_equal(read_text_csv(path, ("x",)), new)
     assert list(new["note"]) == ['a,"b"\nc', "", "é"] and new["x"].isna().tolist() == [
         False, True, False]
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1",
+            "'=already", "''+twice", "a=b", "'plain", "-", ""]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(TEXT, st.sampled_from(FORMULAS)), min_size=1, max_size=8))
+def test_formula_cells_are_guarded_and_read_back_as_they_were(tmp_path_factory, values):
+    """A spreadsheet sees no formula in a text cell; sahelmap reading its own CSV (no
+    columnar copy) gets every text back exactly; numbers keep their sign."""
+    from sahelmap._mirror import Mirror
+    from sahelmap.export import write_csv
+    from sahelmap.tables import read_text_csv
+
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    frame = pd.DataFrame({"note": pd.Series(values, dtype=object),
+                          "x": np.linspace(-3, 3, len(values))})
+    write_csv(frame, path, mirror=True)
+    Mirror(path).discard()
+    import csv as csvmod
+    with open(path, newline="", encoding="utf-8") as fh:
+        cells = [row[0] for row in list(csvmod.reader(fh))[1:]]
+    assert not any(re.match(r"[=+\-@\t\r]", c) for c in cells)
+    back = read_text_csv(path, numbers=("x",))
+    assert back["note"].tolist() == values
+    assert np.allclose(back["x"].to_numpy(), frame["x"].to_numpy(), atol=1e-5)
+
+
+def test_frames_pandas_writes_are_guarded_too(tmp_path):
+    from sahelmap.export import write_csv
+
+    frame = pd.DataFrame({"when": pd.to_datetime(["2025-01-01 10:00", "2025-01-02 11:00"]),
+                          "note": ["=1+1", "ok"], "n": [-1, 2]})
+    assert csv_bytes(frame) is None  # the pandas path
+    write_csv(frame, tmp_path / "p.csv")
+    assert (tmp_path / "p.csv").read_text().splitlines()[1:] == [
+        "2025-01-01 10:00:00,'=1+1,-1", "2025-01-02 11:00:00,ok,2"]
+    assert defused_frame(frame)["n"].tolist() == [-1, 2]

@@ -1,6 +1,7 @@
 """CSV text of a frame built column by column with Arrow, byte for byte what
 ``DataFrame.to_csv(index=False, lineterminator="\\n", float_format="%.5f")`` writes,
-except that a field holding a carriage return is quoted (see QUOTED).
+except that a field holding a carriage return is quoted (see QUOTED) and a text cell a
+spreadsheet would run as a formula starts with an apostrophe (see FORMULA_START).
 
 pandas formats every cell through a Python object (two million presence rows
 take half a minute); here a block of rows at a time, each column becomes an
@@ -141,6 +142,41 @@ def column_text(s: pd.Series, decimals: int, kind: str | None = None) -> pa.Arra
     return None
 
 
+# Formula injection: a spreadsheet opening the CSV runs a cell starting with one of these
+# as a formula (OWASP's CSV injection). Text cells so starting get a leading apostrophe,
+# which spreadsheets take as "text follows"; a cell that already starts with apostrophes
+# before one of them gets one more, so that readers (tables.read_text_csv) remove exactly
+# one and get the text back. Numbers, dates and booleans are never touched.
+FORMULA_START = "^'*[=+\\-@\t\r]"
+
+
+def defuse(text: pa.Array) -> pa.Array:
+    """Text cells a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    need = pc.match_substring_regex(text, FORMULA_START)
+    if not pc.any(need).as_py():
+        return text
+    return pc.if_else(need, pc.binary_join_element_wise(_s("'"), text, _s("")), text)
+
+
+def undefuse(text):
+    """:func:`defuse` undone (for a table read back from its CSV)."""
+    return pc.replace_substring_regex(text, "^'('*[=+\\-@\t\r])", "\\1")
+
+
+def defused_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`defuse` on every text column of a frame pandas writes (the rare layouts
+    csv_blocks leaves to pandas)."""
+    out = frame.copy()
+    for name in out.columns:
+        col = out[name]
+        if column_kind(col) == "text" or (col.dtype == object and pd.api.types.infer_dtype(
+                col, skipna=True) in ("string", "mixed")):
+            text = col.astype(object)
+            starts = text.str.match(FORMULA_START, na=False).astype(bool)
+            out[name] = text.where(~starts, "'" + text.astype(str))
+    return out
+
+
 def needs_quotes(text: pa.Array) -> bool:
     """Whether some field of ``text`` holds a character the csv module quotes (a scan of
     the bytes behind its values, memchr, rules out the common case at once)."""
@@ -206,7 +242,8 @@ def _rows(frame: pd.DataFrame, kinds: list[str], decimals: int, start: int,
     block = frame.iloc[start:stop] if order is None else frame.take(order[start:stop])
     parts = [column_text(block[name], decimals, kind)
              for name, kind in zip(frame.columns, kinds)]
-    fields = [quote(p) if needs_quotes(p) else p for p in parts]
+    fields = [defuse(p) if kind in ("text", "category") else p for p, kind in zip(parts, kinds)]
+    fields = [quote(p) if needs_quotes(p) else p for p in fields]
     fields[0] = pc.binary_join_element_wise(_s("\n"), fields[0], _s(""))
     return pc.binary_join_element_wise(*fields, _s(",")), parts
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._csvformat import csv_blocks
+from ._csvformat import csv_blocks, defused_frame
 from ._mirror import Mirror
 
 
@@ -40,7 +40,7 @@ def write_csv(frame: pd.DataFrame, path: Path | str, *, sort_by: list[str] | Non
     tmp = path.with_name(f".{path.name}.tmp")
     blocks = csv_blocks(frame, decimals=5, order=order)  # pandas' bytes, made by Arrow
     if blocks is None:
-        frame = frame if order is None else frame.take(order)
+        frame = defused_frame(frame if order is None else frame.take(order))
         frame.to_csv(tmp, index=False, lineterminator="\n", float_format="%.5f")
         os.replace(tmp, path)
         return path

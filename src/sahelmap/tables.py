@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ._csvformat import undefuse
 from ._errors import InputError
 from ._mirror import Mirror
 from .axes import AXIS_COLUMNS
@@ -52,7 +53,16 @@ def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
         return _numbers_by_pandas(path, numbers)
     if numbers and not table.num_rows:  # pandas types empty columns its own way
         return _numbers_by_pandas(path, numbers)
-    return _one_chunk(table).to_pandas()
+    return _one_chunk(_undefused(table)).to_pandas()
+
+
+def _undefused(table: pa.Table) -> pa.Table:
+    """Text cells as they were before the writer guarded them against spreadsheet
+    formulas (see _csvformat.defuse)."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            table = table.set_column(i, field, undefuse(table.column(i)))
+    return table
 
 
 def _one_chunk(table: pa.Table) -> pa.Table:
