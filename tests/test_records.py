@@ -76,7 +76,7 @@ def test_problems_from_several_files_are_all_reported(geodata, write):
         ("a.csv", 2, "actor"), ("b.csv", 2, "status"), ("b.csv", 3, "confidence")]
 
 
-def test_unknown_layout_fails_naming_expected_and_missing_columns(geodata, write):
+def test_unknown_layout_fails_in_one_line_saying_what_sahelmap_reads(geodata, write):
     import pytest
 
     from sahelmap import InputError
@@ -85,9 +85,9 @@ def test_unknown_layout_fails_naming_expected_and_missing_columns(geodata, write
     with pytest.raises(InputError) as err:
         read_records([path], geodata.actors)
     msg = str(err.value)
-    assert msg.startswith(f"{path}:1: unknown layout (columns: when, who, where)")
-    assert "acled needs event_id_cnty, event_date" in msg and "ucdp needs id" in msg
-    assert "notes needs record_id" in msg and "\n" not in msg
+    assert msg.startswith(f"{path}:1: not a file sahelmap reads (columns: when, who, where)")
+    assert "ACLED event exports, UCDP GED downloads and its own records" in msg
+    assert "record_id" not in msg and "\n" not in msg  # no column list of the own format
 
 
 def test_joint_attribution(geodata, write):

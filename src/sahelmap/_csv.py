@@ -13,6 +13,7 @@ reads it row by row.
 
 from __future__ import annotations
 
+import csv
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -108,6 +109,18 @@ def _breaks_per_row(column: pa.ChunkedArray) -> np.ndarray:
         out.append(np.bincount(np.searchsorted(offsets, at, side="right") - 1,
                                minlength=len(chunk))[:len(chunk)])
     return np.concatenate(out) if out else np.array([], "int64")
+
+
+def read_header(path: Path) -> list[str] | None:
+    """The column names of a CSV file (stripped, as the readers strip them), read from its
+    first row alone; None when the file cannot be opened or is empty (the readers then
+    say why). Bytes that are not UTF-8 become U+FFFD: the names only identify the layout."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            first = next(csv.reader(fh), None)
+    except (OSError, csv.Error):
+        return None
+    return None if first is None else [h.strip() for h in first]
 
 
 def read_table_rows(path: Path, columns=None) -> tuple[list[str], pd.DataFrame] | None:

@@ -171,7 +171,9 @@ def _events(frame: pd.DataFrame, checked: dict, actors: pd.DataFrame, monadic: b
     event_type = canonical_types(clean_text(get("event_type")), clean_text(get("sub_event_type")))
 
     actor_raw = clean_text(get(actor_col))
-    opp_raw = clean_text(get("actor2")) if not monadic else ids.map(second).fillna("")
+    # (with no repeat to merge, the map finds nothing: NaN as float, made text here)
+    opp_raw = (clean_text(get("actor2")) if not monadic
+               else ids.map(second).astype(object).fillna(""))
     a = resolve_actors(actor_raw, actors)
     o = resolve_actors(opp_raw, actors)
     unknown = pd.concat([actor_raw[keep & (a["actor"] == "") & (actor_raw != "")],

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from . import settings
-from ._csv import read_table_rows
+from ._csv import read_header, read_table_rows
 from ._errors import InputError, Problem
 from .acled import COLUMNS as ACLED_COLUMNS, read_acled
 from .actors import resolve_actors
 from .imports import MAX_COUNT
 from .schema import (COLUMNS, KINDS, REQUIRED, canonical, detect, detect_kind, empty,
-                     lower_header, unknown_layout)
+                     identify, lower_header)
 from .ucdp import read_ucdp
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -329,62 +329,76 @@ def read_records(paths: list[Path | str], actors: pd.DataFrame,
     for i, path in enumerate(paths):
         count("import files", i, len(paths))
         name = str(path)
-        header, frame, row_problems = read_csv_rows(Path(path), fallback_encoding="cp1252",
-                                                    columns=None if kind else columns_read)
-        problems += row_problems
+        header, frame, read_problems = _read_file(Path(path), kind)
+        problems += read_problems
         source = detect(header)
         if kind is None and source in ("acled", "ucdp"):
+            this_kind = "event"
             events, report, found_problems, bad = _read_export(frame, header, source, actors,
                                                                name)
             reports.append(report)
-            problems += found_problems
-            rejected += [bad] if len(bad) else []
-            found["event"].append(events)
-            continue
-        this_kind = kind or detect_kind(header)
-        if this_kind is None:
-            raise unknown_layout(Path(path), header)
-        missing = [c for c in REQUIRED[this_kind] if c not in header]
-        if this_kind != "movement" and "place_name" in missing and {"latitude", "longitude"} <= set(header):
-            missing.remove("place_name")
-        if missing:
-            for col in missing:
-                problems.append(Problem(name, 1, col, "", "required column is missing",
-                                        f"add it to the header; a {this_kind}s file needs "
-                                        f"{', '.join(REQUIRED[this_kind])}"))
-            rejected.append(frame.assign(reason=f"file lacks column(s) {', '.join(missing)}"))
-            continue
-        unknown = [c for c in header if c and c not in COLUMNS[this_kind]]
-        for col in unknown:
-            # Unknown columns are kept, not an error: say so once so typos are visible.
-            problems.append(Problem(name, 1, col, "", "is not a column sahelmap reads (kept as is)",
-                                    f"rename it to one of: {', '.join(COLUMNS[this_kind])}",
-                                    level="warning"))
-        valid, bad, found_problems = validate(frame, this_kind, actors)
-        # record ids must be unique across files of the same dataset
-        clash = valid["record_id"].isin(list(seen_ids))
-        for j in np.flatnonzero(clash.to_numpy()):
-            rid = valid["record_id"].iat[j]
-            other = seen_ids[rid]
-            found_problems.append(Problem(name, int(valid["line"].iat[j]), "record_id", rid,
-                                          f"is already used at {other[0]}:{other[1]}",
-                                          "give every record its own id"))
-        if clash.any():
-            bad = pd.concat([bad, valid.loc[clash]])
-            valid = valid.loc[~clash].reset_index(drop=True)
-        seen_ids.update({r: (name, int(l)) for r, l in zip(valid["record_id"], valid["line"])})
+        else:
+            this_kind = kind or detect_kind(header)  # identify() refused files without one
+            events, found_problems, bad = _read_own(frame, header, this_kind, actors, name,
+                                                    seen_ids)
         problems += found_problems
-        reasons = _reasons(found_problems)
-        if len(bad):
-            bad = bad.assign(reason=bad["line"].map(reasons).fillna(""))
-            rejected.append(bad)
-        found[this_kind].append(valid)
+        rejected += [bad] if len(bad) else []
+        found[this_kind] += [events] if events is not None else []
     count("import files", len(paths), len(paths))
     out = {k: (pd.concat(v, ignore_index=True) if v else empty(k)) for k, v in found.items()}
     rejected_frame = (pd.concat(rejected, ignore_index=True) if rejected
                       else pd.DataFrame(columns=["file", "line", "reason"]))
     return Records(events=out["event"], claims=out["claim"], movements=out["movement"],
                    rejected=rejected_frame, problems=sorted(problems), imports=reports)
+
+
+def _read_file(path: Path, kind: str | None) -> tuple[list[str], pd.DataFrame, list[Problem]]:
+    """A file's header, rows and reading problems. The layout is checked from the first
+    line before the rows are read (unless ``kind`` says what the file holds): a file
+    sahelmap cannot use costs one line, not a read of all its rows."""
+    head = read_header(path) if kind is None else None
+    problems = identify(path, head) if head is not None else []
+    header, frame, row_problems = read_csv_rows(path, fallback_encoding="cp1252",
+                                                columns=None if kind else columns_read)
+    if kind is None and head is None:  # the first line could not be read on its own
+        problems += identify(path, header)
+    return header, frame, problems + row_problems
+
+
+def _read_own(frame: pd.DataFrame, header: list[str], kind: str, actors: pd.DataFrame,
+              name: str, seen_ids: dict[str, tuple[str, int]]
+              ) -> tuple[pd.DataFrame | None, list[Problem], pd.DataFrame]:
+    """One of sahelmap's own files: its valid records (None when it lacks a required
+    column: every row is rejected), problems and rejected rows, each with its reason;
+    ``seen_ids`` (record ids of the files read before) gains its ids."""
+    missing = [c for c in REQUIRED[kind] if c not in header]
+    if kind != "movement" and "place_name" in missing and {"latitude", "longitude"} <= set(header):
+        missing.remove("place_name")
+    if missing:
+        problems = [Problem(name, 1, col, "", "required column is missing",
+                            f"add it to the header; a {kind}s file needs "
+                            f"{', '.join(REQUIRED[kind])}") for col in missing]
+        return (None, problems,
+                frame.assign(reason=f"file lacks column(s) {', '.join(missing)}"))
+    # unknown columns are kept, not an error: said once so that typos are visible
+    problems = [Problem(name, 1, col, "", "is not a column sahelmap reads (kept as is)",
+                        f"rename it to one of: {', '.join(COLUMNS[kind])}", level="warning")
+                for col in header if col and col not in COLUMNS[kind]]
+    valid, bad, found = validate(frame, kind, actors)
+    # record ids must be unique across files of the same dataset
+    clash = valid["record_id"].isin(list(seen_ids))
+    for j in np.flatnonzero(clash.to_numpy()):
+        rid = valid["record_id"].iat[j]
+        other = seen_ids[rid]
+        found.append(Problem(name, int(valid["line"].iat[j]), "record_id", rid,
+                             f"is already used at {other[0]}:{other[1]}",
+                             "give every record its own id"))
+    if clash.any():
+        bad = pd.concat([bad, valid.loc[clash]])
+        valid = valid.loc[~clash].reset_index(drop=True)
+    seen_ids.update({r: (name, int(l)) for r, l in zip(valid["record_id"], valid["line"])})
+    bad = bad.assign(reason=bad["line"].map(_reasons(found)).fillna("")) if len(bad) else bad
+    return valid, problems + found, bad
 
 
 def _read_export(frame: pd.DataFrame, header: list[str], source: str, actors: pd.DataFrame,
