@@ -13,7 +13,7 @@ MAPS    ?= maps
 
 PKG        := src/sahelmap
 STAGE_SRC  := $(addprefix $(PKG)/,__init__.py _arrays.py _errors.py _names.py settings.py geodata.py boundaries.py admin.py \
-              schema.py _csv.py _csvformat.py _mirror.py records.py acled.py ucdp.py imports.py merge.py actors.py gazetteer.py \
+              schema.py _csv.py _csvformat.py _mirror.py records.py acled.py ucdp.py imports.py problems.py merge.py actors.py gazetteer.py \
               geocode.py join.py periods.py grid.py \
               support.py model.py space.py zones.py rows.py summary.py presence.py sensitivity.py \
               units.py axes.py pipeline.py \

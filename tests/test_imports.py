@@ -358,21 +358,25 @@ def test_mangled_exports_never_crash_or_lose_a_valid_row(geodata, tmp_path, sour
     assert set(records.rejected["line"]) <= {p.line for p in errors}
 
 
-def test_import_report_file_lists_summary_flagged_rows_and_unknown_actors(tmp_path):
+def test_report_file_lists_import_summaries_flagged_rows_and_unknown_actors(tmp_path):
     report = tmp_path / "imports.csv"
     res = subprocess.run([sys.executable, "-m", "sahelmap.cli", "validate", "--report", str(report),
                           str(DATA / "acled_2019.csv"), str(DATA / "acled_monadic.csv")],
                          capture_output=True, text=True)
     assert res.returncode == 1  # acled_2019.csv has a 29 February 2003
     rep = pd.read_csv(report, keep_default_na=False)
-    summary = rep[rep["entry"] == "summary"].set_index("layout")
-    assert summary.loc["acled-2019", "count"] == 12
-    assert "11 events kept" in summary.loc["acled-2019", "message"]
+    assert list(rep.columns) == ["file", "line", "level", "field", "value", "message", "fix"]
+    summary = rep[rep["level"] == "summary"].set_index("value")
+    assert "12 rows read, 11 events kept" in summary.loc["acled-2019", "message"]
     assert "6 duplicates merged" in summary.loc["acled-monadic", "message"]
-    flagged = rep[rep["entry"] == "flagged (error)"]
-    assert flagged["line"].astype(int).tolist() == [13] and flagged["value"].tolist() == ["29-Feb-03"]
-    actors = rep[rep["entry"] == "unknown actor"].set_index("value")["count"]
-    assert actors["Tuareg rebels"] == 5 and actors.index[0] == "Tuareg rebels"  # most frequent first
+    errors = rep[rep["level"] == "error"]
+    assert errors["line"].tolist() == [13] and errors["value"].tolist() == ["29-Feb-03"]
+    assert errors["file"].str.endswith("acled_2019.csv").all()
+    actors = rep[(rep["level"] == "warning") & (rep["field"] == "actor")].set_index("value")
+    assert actors.loc["Tuareg rebels", "message"] == "is not a known group (5 rows)"
+    # a file's summary comes first among its rows
+    first = rep.groupby("file", sort=False)["level"].first()
+    assert set(first) == {"summary"} and len(first) == 2
 
 
 def test_a_rejected_row_does_not_swallow_a_valid_row_with_its_id(geodata, tmp_path):

@@ -29,7 +29,8 @@ from .pipeline import analyse, locate
 from .units import unit_geometries, unknown_units
 from .periods import LABEL_PATTERN as PERIOD_LABEL
 from .presence import LEVELS
-from .imports import import_report_frame, licence, publishable
+from .imports import licence, publishable
+from .problems import LIMIT, listing, report_frame
 from .tables import read_tables
 from .progress import Progress
 from .records import Records, read_records
@@ -107,13 +108,38 @@ def _admin_config(args: argparse.Namespace) -> list[AdminSource]:
     return admin_sources(read_config(path), Path(path))
 
 
-def _read(args: argparse.Namespace, geodata: Geodata, paths: list[str]) -> Records:
+def _read(args: argparse.Namespace, geodata: Geodata, paths: list[str], *,
+          geocoded: bool = False) -> Records:
+    """Read records, print their first problems and the import summaries, and write
+    every problem to --report unless the command adds its geocoding to it
+    (``geocoded``: it calls :func:`_write_report` itself once it has them)."""
     records = read_records(paths, geodata.actors, progress=_count)
-    for problem in records.problems:
-        _err(str(problem))
+    for line in listing(records.problems, str, _report_path(args)):
+        _err(line)
     for report in records.imports:
         _err(f"sahelmap: import: {report.summary()}")
+    if not geocoded:
+        _write_report(args, records)
     return records
+
+
+def _report_path(args: argparse.Namespace) -> str | None:
+    return getattr(args, "report", None)
+
+
+def _write_report(args: argparse.Namespace, records: Records,
+                  geocoded: pd.DataFrame | None = None) -> None:
+    """Every problem (and import summary, and geocoding finding) into --report, if given."""
+    path = _report_path(args)
+    if path:
+        frame = report_frame(records.problems, records.imports, geocoded)
+        write_csv(frame, path)
+        _say(f"report: {len(frame)} row(s) written to {path}")
+
+
+def _geocoded_line(row) -> str:
+    return (f"{row.file}:{row.line}: {row.place_name or row.record_id!s} — {row.status}: "
+            f"{row.resolution}" + (f" [{row.candidates}]" if row.candidates else ""))
 
 
 def _summary(records: Records) -> str:
@@ -130,29 +156,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     records = _read(args, geodata, args.paths)
     n = _errors(records)
     print(_summary(records) + (f"; {n} problem(s)" if n else "; no problems"))
-    if args.report:
-        write_csv(import_report_frame(records.imports), args.report)
-        print(f"import report: {len(records.imports)} imported file(s) written to {args.report}")
     return EXIT_INVALID if n else 0
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
     geodata = _load(args)
-    records = _read(args, geodata, args.paths)
+    records = _read(args, geodata, args.paths, geocoded=True)
     out = locate(records, geodata)
+    _write_report(args, records, out["report"])
     for kind in ("events", "claims"):
         frame = out[kind]
         counts = frame["geocode_method"].value_counts().sort_index()
         print(f"{kind}: {len(frame)} ({', '.join(f'{k} {v}' for k, v in counts.items()) or 'none'})")
     moves = out["movements"]
     print(f"movements: {len(moves)} ({int(moves.geometry.notna().sum())} with both ends located)")
-    report = out["report"]
-    for row in report.itertuples(index=False):
-        print(f"{row.file}:{row.line}: {row.place_name or row.record_id!s} — {row.status}: "
-              f"{row.resolution}" + (f" [{row.candidates}]" if row.candidates else ""))
-    if args.report:
-        write_csv(report, args.report)
-        print(f"report: {len(report)} row(s) written to {args.report}")
+    for line in listing(out["report"], _geocoded_line, args.report):
+        print(line)
     if args.output:
         outdir = Path(args.output)
         for kind in ("events", "claims", "movements"):
@@ -274,9 +293,11 @@ def cmd_axes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_records(out: dict, outdir: Path, include_restricted: bool) -> pd.DataFrame:
+def _write_records(out: dict, outdir: Path, include_restricted: bool,
+                   report_path: str | None = None) -> pd.DataFrame:
     """events, claims, movements, geocode_report and datasets; events of datasets whose
-    licence forbids publishing are left out (and said) unless ``include_restricted``.
+    licence forbids publishing are left out (and said, their geocoding findings printed:
+    the first ones, all in ``report_path``) unless ``include_restricted``.
     Returns the geocode report as written."""
     events, report = out["events"], out["report"]
     allowed = pd.Series(map_codes(events["dataset"], publishable, False),
@@ -289,10 +310,10 @@ def _write_records(out: dict, outdir: Path, include_restricted: bool) -> pd.Data
             _say(f"{n} {dataset} events are used for presence and axes but not "
                  f"published ({licence(dataset)}); --include-restricted makes a "
                  "private build with them")
-        hidden = set(events.loc[~allowed, "event_id"])
-        for row in report[report["record_id"].isin(hidden)].itertuples(index=False):
-            _err(f"{row.file}:{row.line}: {row.status}: {row.resolution}")
-        report = report[~report["record_id"].isin(hidden)]
+        hidden = report["record_id"].isin(set(events.loc[~allowed, "event_id"]))
+        for line in listing(report[hidden], _hidden_line, report_path):
+            _err(line)
+        report = report[~hidden]
     datasets = (events.groupby("dataset").size().rename("events").to_frame()
                 .join(events[allowed].groupby("dataset").size().rename("published"))
                 .fillna(0).astype(int).reset_index())
@@ -307,20 +328,26 @@ def _write_records(out: dict, outdir: Path, include_restricted: bool) -> pd.Data
     return report
 
 
+def _hidden_line(row) -> str:
+    return f"{row.file}:{row.line}: {row.status}: {row.resolution}"
+
+
 def cmd_build(args: argparse.Namespace, geodata: Geodata | None = None) -> int:
     """``geodata``: the reference data the calling command loaded already (its
     boundaries read, and their notes said, once)."""
     geodata = geodata or _load(args)
     paths = args.paths or _default_records(args)
     _say(f"reading {len(paths)} records file(s)")
-    records = _read(args, geodata, paths)
+    records = _read(args, geodata, paths, geocoded=True)
     _say(_summary(records))
     _say("geocoding and joining admin units")
     places = build_gazetteer(geodata)
     out = locate(records, geodata, places)
+    _write_report(args, records, out["report"])
     outdir = Path(args.out)
     # the records' tables go out first: their writing needs memory the analysis then has
-    report = _write_records(out, outdir, getattr(args, "include_restricted", False))
+    report = _write_records(out, outdir, getattr(args, "include_restricted", False),
+                            _report_path(args))
     if getattr(args, "sensitivity", False):
         _say("sensitivity: presence rerun over the parameter ranges of docs/method.md")
     result = analyse(out, geodata, places, sensitivity=getattr(args, "sensitivity", False),
@@ -482,12 +509,23 @@ def _admin_option(p: argparse.ArgumentParser) -> None:
                         "of the countries they cover; see README, 'Your own boundaries'")
 
 
+GEOCODED = "; every name that could not be placed, with the geocoding report's columns"
+
+
+def _report_option(p: argparse.ArgumentParser, more: str = "") -> None:
+    p.add_argument("--report", metavar="FILE",
+                   help="write every problem found in the records as CSV (file, line, level, "
+                        "field, value, message, fix; an import summary per ACLED/UCDP file"
+                        f"{more}); only the first {LIMIT} are printed")
+
+
 def _sources(p: argparse.ArgumentParser, *, tables: bool = True, restricted: bool = True,
              paths: bool = True) -> None:
     """The options every command that reads records shares."""
     _admin_option(p)
     if paths:
         p.add_argument("paths", nargs="*", metavar="PATH", help="records CSV file(s)")
+        _report_option(p, GEOCODED)
     if tables:
         p.add_argument("--tables", metavar="DIR",
                        help="read the tables from DIR instead of computing")
@@ -518,9 +556,7 @@ def _records_commands(sub) -> None:
                        description="Check records files (events, claims, movements) and list "
                                    "every problem with file, line, field, value and fix.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="records CSV file(s)")
-    p.add_argument("--report", metavar="FILE",
-                   help="write the import report of ACLED/UCDP files as CSV (rows read, kept, "
-                        "merged, flagged rows, unknown actors with counts)")
+    _report_option(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("geocode", help="locate records and report names that could not be placed",
@@ -528,7 +564,7 @@ def _records_commands(sub) -> None:
                                    "admin units, and list ambiguous, unmatched, unresolved and "
                                    "fuzzy matches.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="records CSV file(s)")
-    p.add_argument("--report", metavar="FILE", help="write the geocoding report as CSV")
+    _report_option(p, GEOCODED)
     p.add_argument("--output", metavar="DIR", help="write located events/claims/movements CSV")
     _admin_option(p)
     p.set_defaults(func=cmd_geocode)
@@ -566,6 +602,7 @@ def _analysis_commands(sub) -> None:
         p.add_argument("--kernel-km", type=float, metavar="KM",
                        help="how far a point record supports the cells around it (default 40)")
         p.add_argument("--no-inferred", action="store_true", help="declared axes only")
+        _report_option(p)
         _admin_option(p)
         p.set_defaults(func=func)
 
@@ -639,6 +676,9 @@ def main(argv: list[str] | None = None) -> int:
     global _UI
     _UI = Progress(quiet=args.quiet)
     try:
+        if getattr(args, "tables", None) and _report_path(args):
+            raise InputError("--report lists the problems of the records read, and with "
+                             "--tables none are read; give one of the two")
         return args.func(args)
     except SahelmapError as exc:
         for line in str(exc).splitlines():

@@ -258,26 +258,3 @@ def flag(report: ImportReport, frame: pd.DataFrame, mask, field_: str, message: 
     for line, value in zip(lines, vals):
         report.flagged.append(Problem(report.file, int(line), field_, str(value), message,
                                       fix, level=level))
-
-
-def import_report_frame(reports: list[ImportReport]) -> pd.DataFrame:
-    """One table for every imported file: a summary row, each flagged row, each
-    unknown actor with its count."""
-    rows = []
-    for r in reports:
-        rows.append({"file": r.file, "layout": r.layout, "entry": "summary", "line": "",
-                     "field": "", "value": "", "count": r.rows_read,
-                     "message": f"{r.rows_read} rows read, {r.events_kept} events kept, "
-                                f"{r.duplicates_merged} duplicates merged, {r.skipped} HXL rows "
-                                f"skipped, {sum(p.level == 'error' for p in r.flagged)} rows "
-                                "rejected"})
-        for p in sorted(r.flagged):
-            rows.append({"file": r.file, "layout": r.layout, "entry": f"flagged ({p.level})",
-                         "line": p.line, "field": p.field, "value": p.value, "count": 1,
-                         "message": f"{p.message}; {p.fix}"})
-        for actor, n in sorted(r.unknown_actors.items(), key=lambda kv: (-kv[1], kv[0])):
-            rows.append({"file": r.file, "layout": r.layout, "entry": "unknown actor",
-                         "line": "", "field": "actor", "value": actor, "count": n,
-                         "message": "add it as an alias in geodata/actors.csv"})
-    return pd.DataFrame(rows, columns=["file", "layout", "entry", "line", "field", "value",
-                                       "count", "message"])
