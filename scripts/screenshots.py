@@ -1,10 +1,10 @@
 """Screenshots of the built site in headless Chromium (``make screenshots``).
 
 For each period, the overview (index.html with its slider moved to the period)
-and the period's own page.
+and the period's own page, each at a phone's size and a desktop's.
 
 Usage: python scripts/screenshots.py MAPS_DIR PERIOD [PERIOD ...]
-Writes MAPS_DIR/screenshots/index-PERIOD.png and MAPS_DIR/screenshots/PERIOD.png.
+Writes MAPS_DIR/screenshots/index-PERIOD-WxH.png and MAPS_DIR/screenshots/PERIOD-WxH.png.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sahelmap.periods import LABEL_PATTERN  # noqa: E402
 from tests.browser import Watched, browser  # noqa: E402
+
+SIZES = [(390, 844), (1400, 900)]  # a phone held upright, a desktop window
 
 
 def _show_on_index(page, period: str) -> None:
@@ -46,14 +48,18 @@ def main(argv: list[str]) -> int:
     out.mkdir(exist_ok=True)
     with browser() as ctx:
         for period in periods:
-            for name, page_file in ((f"index-{period}", "index"), (period, period)):
+            for (width, height), (name, page_file) in ((s, p) for s in SIZES for p in (
+                    (f"index-{period}", "index"), (period, period))):
                 w = Watched(ctx)
+                w.page.set_viewport_size({"width": width, "height": height})
                 page = w.open((site / f"{page_file}.html").as_uri())
                 if page_file == "index":
                     _show_on_index(page, period)
                 page.wait_for_timeout(300)
-                page.screenshot(path=str(out / f"{name}.png"), full_page=False)
-                print(f"{out / (name + '.png')}: {len(w.errors)} console errors, "
+                png = out / f"{name}-{width}x{height}.png"
+                page.screenshot(path=str(png), full_page=False)
+                w.page.close()
+                print(f"{png}: {len(w.errors)} console errors, "
                       f"{len(w.foreign(('file://',)))} requests off the machine")
     return 0
 
