@@ -99,7 +99,7 @@ def test_one_page_per_period_and_the_april_2025_content(site):
     jnim = [r for r in data["presence"] if r["group"] == "jnim" and r["unit_id"] == "BF-01"]
     assert jnim and jnim[0]["status"] in {"present", "contested", "dominant", "control"}
     macina = [a for a in data["axes"] if a["origin"] == "Macina"]
-    assert macina and macina[0]["head"] and len(macina[0]["line"]) == 2
+    assert macina and len(macina[0]["line"]) == 2 and "head" not in macina[0]  # drawn in pixels
     # known only to a country: the Benin attack, the FLA emissary, the HRW massacres report
     assert data["unmapped"] == 3
 

@@ -151,31 +151,6 @@ def _size_width(size: pd.Series) -> np.ndarray:
     return np.round(width, 1)
 
 
-def arrowheads(lines) -> list:
-    """A triangle at the end of each line (lon/lat), sized to the line, as coordinate lists."""
-    heads = []
-    for line in lines:
-        if line is None or shapely.is_empty(line):
-            heads.append(None)
-            continue
-        coords = np.asarray(line.coords)
-        (x0, y0), (x1, y1) = coords[-2], coords[-1]
-        k = np.cos(np.radians((y0 + y1) / 2))
-        dx, dy = (x1 - x0) * k, y1 - y0
-        length = float(np.hypot(dx, dy))
-        if length == 0:
-            heads.append(None)
-            continue
-        ux, uy = dx / length, dy / length
-        h = min(0.35, 0.3 * length)
-        bx, by = -ux * h, -uy * h
-        wx, wy = -uy * h * 0.45, ux * h * 0.45
-        pts = [(x1, y1), (x1 + (bx + wx) / k, y1 + by + wy), (x1 + (bx - wx) / k, y1 + by - wy)]
-        # numpy's rounding of its own floats (as pages always had it), then plain floats
-        heads.append([[float(round(x, 5)), float(round(y, 5))] for x, y in pts])
-    return heads
-
-
 def display_lines(axes: pd.DataFrame, countries=None) -> list:
     """Lines as drawn: an end known only to a country starts (or stops) at the point of
     that country's outline nearest the other end, not at the country's label point."""
@@ -564,9 +539,9 @@ class PeriodCutter:
         at = self.axes_at.get(label, slice(0, 0))
         lines = _drawn_lines(*(values[at] for values in self._axis_ends), self._shapes)
         out = []
-        for fields, drawn, head in zip(self._axis_fields[at], lines, arrowheads(lines)):
+        for fields, drawn in zip(self._axis_fields[at], lines):
             line = None if drawn is None else [[round(x, 5), round(y, 5)] for x, y in drawn.coords]
-            out.append({**fields, "line": line, "head": head})
+            out.append({**fields, "line": line})  # the script draws the arrowhead, in pixels
         return out
 
     def data(self, period) -> dict:

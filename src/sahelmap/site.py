@@ -204,7 +204,7 @@ def _write_assets(tables: dict, geodata: Geodata, places: pd.DataFrame, info: di
     cells = unit_geometries(geodata, tables["presence"]["unit_id"])
     cells = cells[cells["unit_id"].str.startswith("h")]
     labels = webmap.label_places(places, events, claims, movements)
-    assets = {**{name: (STATIC / name).read_bytes() for name in ("sahelmap.js", "sahelmap.css")},
+    assets = {**{name: (STATIC / name).read_bytes() for name in ("sahelmap.js", "legend.js", "sahelmap.css")},
               "site.js": _js("setSite", info),
               "units.js": _js("setUnits", webmap.units_data(geodata.admin1, geodata.admin2,
                                                             cells)),

@@ -122,12 +122,26 @@ def basemap_data(countries, admin1, admin2, labels: pd.DataFrame, tolerance: flo
     return {"countries": countries_fc, "admin1": fc(admin1), "admin2": fc(admin2),
             "labels": [{"name": str(r.name), "lat": float(r.latitude), "lon": float(r.longitude),
                         "kind": str(r.kind)}
-                       for r in labels.sort_values(["kind", "name"]).itertuples(index=False)]}
+                       for r in _by_importance(labels).itertuples(index=False)]}
+
+
+LABEL_ORDER = {"capital": 0, "country": 1, "town": 2}
+
+
+def _by_importance(labels: pd.DataFrame) -> pd.DataFrame:
+    """Capitals, countries, then towns, each by population (largest first), then name:
+    the order in which the pages keep labels where they would overlap."""
+    rank = labels["kind"].map(LABEL_ORDER).fillna(len(LABEL_ORDER))
+    population = pd.to_numeric(labels.get("population", pd.Series(0, index=labels.index)),
+                               errors="coerce").fillna(0)
+    return labels.assign(_rank=rank, _pop=-population).sort_values(
+        ["_rank", "_pop", "name"], kind="stable")
 
 
 def label_places(places: pd.DataFrame, events: pd.DataFrame, claims: pd.DataFrame,
                  movements: pd.DataFrame) -> pd.DataFrame:
-    """Places to label: capitals, and every town or site the records name."""
+    """Places to label: capitals, and every town or site the records name, with their
+    population (0 where GeoNames gives none)."""
     used = set().union(*(pd.unique(as_text(table.get(col, pd.Series(dtype=object))))
                          for table, col in ((events, "place_id"), (claims, "place_id"),
                                             (movements, "origin_place_id"),
@@ -142,6 +156,8 @@ def label_places(places: pd.DataFrame, events: pd.DataFrame, claims: pd.DataFram
     countries = places[places["kind"] == "country"]
     out = pd.concat([out, pd.DataFrame({"name": countries["name"], "latitude": countries["latitude"],
                                         "longitude": countries["longitude"], "kind": "country"})])
+    pop = pd.concat([towns["population"], countries["population"]])
+    out["population"] = pd.to_numeric(pop, errors="coerce").fillna(0).to_numpy()
     return out.reset_index(drop=True)
 
 
@@ -152,6 +168,7 @@ class OfflineMap(folium.Map):
 
     default_js = [("leaflet", f"{ASSETS}/leaflet/leaflet.js"),
                   ("sahelmap", f"{ASSETS}/sahelmap.js"),
+                  ("legend", f"{ASSETS}/legend.js"),
                   ("site", f"{ASSETS}/site.js"),
                   ("units", f"{ASSETS}/units.js"),
                   ("basemap", f"{ASSETS}/basemap.js")]
@@ -204,19 +221,20 @@ class DataLayer(folium.map.Layer):
 
 
 class Show(MacroElement):
-    """Draws a period once the layers exist; on the overview, adds the slider."""
+    """Draws a period once the layers exist, with its legend; on the overview, adds the
+    slider."""
 
     _template = Template("""{% macro script(this, kwargs) %}
         SahelMap.dataPath = "data/";
-        SahelMap.legend({{ this._parent.get_name() }}, {{ this.groups|tojson }});
+        SahelMap.legend({{ this._parent.get_name() }});
         {% if this.labels %}SahelMap.slider({{ this._parent.get_name() }}, {{ this.labels|tojson }}, {{ this.label|tojson }});{% endif %}
         SahelMap.loadPeriod({{ this.label|tojson }}, function () { SahelMap.showPeriod({{ this.label|tojson }}); });
     {% endmacro %}""")
 
-    def __init__(self, label: str, groups: list[str], labels: list[str] | None = None):
+    def __init__(self, label: str, labels: list[str] | None = None):
         super().__init__()
         self._name = "Show"
-        self.label, self.groups, self.labels = label, groups, labels or []
+        self.label, self.labels = label, labels or []
 
 
 class Title(MacroElement):
@@ -225,11 +243,11 @@ class Title(MacroElement):
             var c = L.control({position: "topright"});
             c.onAdd = function () {
                 var d = L.DomUtil.create("div", "sm-title");
-                var b = L.DomUtil.create("b", "", d); b.textContent = {{ this.heading|tojson }};
+                var b = L.DomUtil.create("b", "sm-title-heading", d); b.textContent = {{ this.heading|tojson }};
                 L.DomUtil.create("br", "", d);
                 var s = L.DomUtil.create("span", "", d); s.id = "sm-title-period";
                 L.DomUtil.create("br", "", d);
-                var r = L.DomUtil.create("span", "", d); r.textContent = {{ this.range|tojson }};
+                var r = L.DomUtil.create("span", "sm-title-range", d); r.textContent = {{ this.range|tojson }};
                 L.DomUtil.create("br", "", d);
                 var n = L.DomUtil.create("span", "", d); n.id = "sm-period-note";
                 return d;
@@ -242,6 +260,23 @@ class Title(MacroElement):
         super().__init__()
         self._name = "Title"
         self.heading, self.range = heading, range_text
+
+
+class LayerControl(folium.LayerControl):
+    """Leaflet's layer control, made by SahelMap.layerControl: folded to a button on a
+    narrow screen, whatever ``collapsed`` asks for on a wide one."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = SahelMap.layerControl({{ this._parent.get_name() }}, {
+            {%- for key, val in this.base_layers.items() %}
+            {{ key|tojson }}: {{ val }},
+            {%- endfor %}
+        }, {
+            {%- for key, val in this.overlays.items() %}
+            {{ key|tojson }}: {{ val }},
+            {%- endfor %}
+        }, {{ this.options|tojson }});
+    {% endmacro %}""")
 
 
 def _names(info: dict) -> dict[str, str]:
@@ -282,8 +317,10 @@ def _map(groups: list[str], attribution: str, tiles: bool, height: str = "100%",
 def _finish(m: folium.Map, fit: tuple | None) -> str:
     # an empty icon, so browsers do not ask the server for /favicon.ico
     m.get_root().header.add_child(Element('<link rel="icon" href="data:,">'), name="icon")
-    if fit:
-        m.fit_bounds(fit)
+    if fit:  # at once: the labels and arrowheads are laid out for the zoom it ends at
+        view = folium.map.FitBounds(fit)
+        view.options["animate"] = False
+        m.add_child(view)
     return _stable_ids(m.get_root().render())
 
 
@@ -294,8 +331,8 @@ def period_page(label: str, info: dict, groups: list[str], *, tiles: bool = Fals
     PeriodData(label).add_to(m)
     Title(f"sahelmap: presence, events and axes, {label}",
           f"data from {info['range'][0]} to {info['range'][1]}").add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    Show(label, groups).add_to(m)
+    LayerControl(collapsed=False).add_to(m)
+    Show(label).add_to(m)
     m.get_root().title = f"sahelmap {label}"
     return _finish(m, fit)
 
@@ -330,9 +367,9 @@ def index_page(info: dict, groups: list[str], start: str, header_html: str, body
     PeriodData(start).add_to(m)
     Title("sahelmap: presence, events and axes over time",
           f"data from {info['range'][0]} to {info['range'][1]}").add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    LayerControl(collapsed=True).add_to(m)
     labels = [p["period"] for p in info["periods"]]
-    Show(start, groups, labels).add_to(m)
+    Show(start, labels).add_to(m)
     m.get_root().title = "sahelmap"
     page = _finish(m, fit)
     # header above the map, the rest below it (folium places its map div at render time)

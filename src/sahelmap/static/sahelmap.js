@@ -48,8 +48,18 @@
     S.periods[data.period] = data;
   };
 
+  /* A colour as actors.csv gives it, if it is one: '#rgb', '#rrggbb' (with or without
+     alpha), a colour name, or rgb()/hsl() of numbers; anything else is grey, so that a
+     colour never carries CSS or a URL into a style or an SVG attribute. */
+  var COLOUR = /^(#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})|[a-z]{3,24}|(rgb|hsl)a?\([0-9.,%\s\/+-]*\))$/i;
+  S.colour = function (c) { return COLOUR.test(String(c)) ? String(c) : "#777777"; };
+  var actors = Object.create(null);
   S.actor = function (id) {
-    return (S.site && S.site.actors[id]) || {name: id || "unknown", colour: "#777777", kind: ""};
+    if (!actors[id]) {
+      var a = (S.site && S.site.actors[id]) || {name: id || "unknown", colour: "#777777", kind: ""};
+      actors[id] = {name: a.name, colour: S.colour(a.colour), kind: a.kind};
+    }
+    return actors[id];
   };
 
   var STATUS = {
@@ -72,6 +82,9 @@
 
   S.drawBasemap = function (map) {
     S.map = map;
+    // a phone fits the opening view in quarter steps of zoom: whole steps leave the Sahel
+    // a third of its width (zoom 4 where 4.75 fits)
+    if (S.narrow()) { map.options.zoomSnap = 0.25; }
     var b = S.basemap;
     if (!b) { return; }
     map.createPane("sm-basemap"); map.getPane("sm-basemap").style.zIndex = 250;
@@ -83,12 +96,58 @@
       style: {color: "#d2cdc2", weight: 0.4, fill: false, dashArray: "2 2"}}).addTo(map);
     map.createPane("sm-labels"); map.getPane("sm-labels").style.zIndex = 650;
     map.getPane("sm-labels").style.pointerEvents = "none";
-    (b.labels || []).forEach(function (p) {
-      L.marker([p.lat, p.lon], {pane: "sm-labels", interactive: false, keyboard: false,
+    var labels = (b.labels || []).map(function (p, i) {
+      var m = L.marker([p.lat, p.lon], {pane: "sm-labels", interactive: false, keyboard: false,
         icon: L.divIcon({className: "sm-label sm-label-" + p.kind, html: S.esc(p.name),
                          iconSize: null})}).addTo(map);
+      var el = m.getElement();
+      return {marker: m, el: el, kind: p.kind, order: i, w: el.offsetWidth, h: el.offsetHeight};
     });
+    // capitals first, then countries, then towns (each kind in the data's order: by population)
+    S.labels = labels.sort(function (x, y) {
+      return (LABEL_RANK[x.kind] - LABEL_RANK[y.kind]) || (x.order - y.order);
+    });
+    map.on("zoomend", function () { declutter(map); placeHeads(); });
+    declutter(map);
   };
+
+  /* Labels that would overlap are not drawn: each, in order of importance, takes the
+     first of its places that overlaps no label already drawn, or is hidden. A place's
+     name goes right of its point, else left, above, below or at a corner; a country's
+     name is centred on its point, else just below, above or to a side. Town names wait
+     for zoom 5, where a pixel is under 5 km. */
+  var LABEL_RANK = {capital: 0, country: 1, town: 2};
+  var TOWN_ZOOM = 5, GAP = 2;
+  function candidates(l) {
+    var w = l.w, h = l.h, below = GAP, above = -h - GAP;
+    if (l.kind === "country") {
+      return [[-w / 2, -h / 2], [-w / 2, h / 2 + GAP], [-w / 2, -1.5 * h - GAP],
+              [-w - GAP, -h / 2], [GAP, -h / 2]];
+    }
+    return [[4, -h / 2], [-w - 4, -h / 2], [-w / 2, above], [-w / 2, below],
+            [4, above], [4, below], [-w - 4, above], [-w - 4, below]];
+  }
+  function overlaps(a, b) {
+    return a.x < b.x + b.w + GAP && b.x < a.x + a.w + GAP && a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;
+  }
+  function declutter(map) {
+    var placed = [], zoom = map.getZoom();
+    (S.labels || []).forEach(function (l) {
+      var at = null;
+      if (!l.w) { l.w = l.el.offsetWidth; l.h = l.el.offsetHeight; }  // drawn while hidden
+      if (l.kind !== "town" || zoom >= TOWN_ZOOM) {
+        var p = map.latLngToLayerPoint(l.marker.getLatLng());
+        at = candidates(l).map(function (c) { return {x: p.x + c[0], y: p.y + c[1], w: l.w, h: l.h, dx: c[0], dy: c[1]}; })
+          .find(function (box) { return !placed.some(function (q) { return overlaps(box, q); }); });
+      }
+      l.el.classList.toggle("sm-label-hidden", !at);
+      if (at) {
+        placed.push(at);
+        l.el.style.marginLeft = at.dx + "px";
+        l.el.style.marginTop = at.dy + "px";
+      }
+    });
+  }
 
   function unitFeature(id) { return S.units && S.units.features[id]; }
 
@@ -190,9 +249,11 @@
 
   /* Hatch patterns live in one hidden SVG of the page; any path can fill with them. */
   var NS = "http://www.w3.org/2000/svg";
+  var hatches = Object.create(null);  // colour -> pattern id
   function hatch(colour) {
-    var id = "sm-hatch-" + String(colour).replace(/[^0-9a-fA-F]/g, "");
-    if (document.getElementById(id)) { return "url(#" + id + ")"; }
+    var id = hatches[colour];
+    if (id) { return "url(#" + id + ")"; }
+    id = hatches[colour] = "sm-hatch-" + Object.keys(hatches).length;
     var defs = document.getElementById("sm-patterns");
     if (!defs) {
       var svg = document.createElementNS(NS, "svg");
@@ -254,62 +315,116 @@
     insurgent_leaning: 0.3, insurgent_control: 0.6};
   var STATE_COLOUR = "#2b5c8a", CONTESTED_COLOUR = "#7b3294";
 
+  function zoneStyle(z) {
+    var colour = z.zone === "contested" ? CONTESTED_COLOUR :
+      (z.zone.indexOf("state") === 0 ? STATE_COLOUR : S.actor(z.holder).colour);
+    return {color: colour, fillColor: colour, weight: 1, fillOpacity: ZONE_STYLE[z.zone],
+      dashArray: z.zone === "contested" ? "6 4" : null, className: "sahelmap-zone sm-zone-" + z.zone};
+  }
+
   function fillZones(layer, data) {
     (data.zones || []).forEach(function (z) {
       var f = unitFeature(z.unit_id);
       if (!f || !ZONE_STYLE[z.zone]) { return; }
-      var colour = z.zone === "contested" ? CONTESTED_COLOUR :
-        (z.zone.indexOf("state") === 0 ? STATE_COLOUR : S.actor(z.holder).colour);
-      L.geoJSON(f.geometry, {style: {color: colour, fillColor: colour, weight: 1,
-        fillOpacity: ZONE_STYLE[z.zone], dashArray: z.zone === "contested" ? "6 4" : null,
-        className: "sahelmap-zone sm-zone-" + z.zone}})
+      L.geoJSON(f.geometry, {style: zoneStyle(z)})
         .bindPopup(zonePopup(z, f.name))
         .bindTooltip(S.esc((ZONE_TEXT[z.zone] || z.zone) + " (" + f.name + ")"))
         .addTo(layer);
     });
   }
 
+  /* An event's circle: fill, the group (solid: exact date; pale: a week, month or range);
+     outline colour, the type; size, the fatalities; a large hollow dashed ring, a place
+     known only to a region; a thin dotted outline, a claim or an assessment. */
+  function coarsePlace(e) { return e.location_precision === "admin1" || e.location_precision === "admin2"; }
+  function claimedEvent(e) { return e.confidence === "claimed" || e.confidence === "assessed"; }
+  function eventStyle(e, a) {
+    var coarse = coarsePlace(e), claimed = claimedEvent(e);
+    var r = Math.min(4 + 2 * Math.sqrt(e.fatalities || 0), 18) + (e.count > 1 ? Math.min(Math.log2(e.count), 6) : 0);
+    return {radius: coarse ? Math.max(r, 14) : r,
+      color: TYPE_STROKE[e.event_type] || "#555555", weight: claimed ? 1.5 : 2.5,
+      dashArray: claimed ? "2 3" : (coarse ? "5 4" : null),
+      fillColor: a.colour, fillOpacity: coarse ? 0.08 : (e.date_precision === "day" ? 0.85 : 0.35),
+      className: "sahelmap-event sm-conf-" + e.confidence + " sm-loc-" + e.location_precision +
+        " sm-date-" + e.date_precision};
+  }
+
   function fillEvents(layer, data) {
     data.events.forEach(function (e) {
       var a = S.actor(e.actor);
-      var coarsePlace = e.location_precision === "admin1" || e.location_precision === "admin2";
-      var exactDate = e.date_precision === "day";
-      var claimed = e.confidence === "claimed" || e.confidence === "assessed";
-      var r = Math.min(4 + 2 * Math.sqrt(e.fatalities || 0), 18) + (e.count > 1 ? Math.min(Math.log2(e.count), 6) : 0);
-      var m = L.circleMarker([e.lat, e.lon], {
-        radius: coarsePlace ? Math.max(r, 14) : r,
-        color: TYPE_STROKE[e.event_type] || "#555555", weight: claimed ? 1.5 : 2.5,
-        dashArray: claimed ? "2 3" : (coarsePlace ? "5 4" : null),
-        fillColor: a.colour, fillOpacity: coarsePlace ? 0.08 : (exactDate ? 0.85 : 0.35),
-        className: "sahelmap-event sm-conf-" + e.confidence + " sm-loc-" + e.location_precision +
-          " sm-date-" + e.date_precision});
+      var m = L.circleMarker([e.lat, e.lon], eventStyle(e, a));
       m.bindPopup(eventPopup(e)).bindTooltip(S.esc(a.name + ", " + e.place + ", " + e.date_start));
       m.addTo(layer);
+    });
+  }
+
+  /* Axes: solid, a declared movement (width: its stated size); dashed, a shift inferred
+     from activity; dotted, a route of influence. The arrowhead is sized in screen pixels
+     (placeHeads), so it reads the same at every zoom. */
+  function axisStyle(x, a) {
+    var inferred = x.kind === "inferred", influence = x.kind === "influence";
+    return {color: a.colour, weight: influence ? 3 : x.width, opacity: 0.9,
+      dashArray: inferred ? "8 6" : (influence ? "1 6" : null), lineCap: influence ? "round" : null,
+      className: "sahelmap-axis sm-axis-" + x.kind};
+  }
+  function headSize(weight) { return 10 + 2 * weight; }  // px from the base to the tip
+
+  /* The triangle at the end of a line from screen point ``back`` to ``tip``, and where
+     the line stops (inside the triangle, so a thick line's cap never shows past the
+     tip); null for a line of no length. A line short on the screen gets a head of half
+     its length, but no less than 12 px, even if that is longer than the line. The
+     legend draws its samples with it too. */
+  function head(back, tip, weight) {
+    var d = tip.subtract(back), len = Math.sqrt(d.x * d.x + d.y * d.y);
+    if (!len) { return null; }
+    var size = Math.min(headSize(weight), Math.max(12, len / 2));
+    var u = d.divideBy(len), n = L.point(-u.y, u.x);
+    var base = tip.subtract(u.multiplyBy(size)), half = n.multiplyBy(size * 0.5);
+    return {head: [tip, base.add(half), base.subtract(half)],
+            end: tip.subtract(u.multiplyBy(Math.min(size * 0.6, len)))};
+  }
+  /* The same at the map's zoom, in its pixel coordinates (not rounded, unlike layer
+     points) and back to latitude and longitude. */
+  function headShape(map, latlngs, weight) {
+    var zoom = map.getZoom(), at = function (ll) { return map.project(ll, zoom); };
+    var shape = head(at(latlngs[latlngs.length - 2]), at(latlngs[latlngs.length - 1]), weight);
+    var back = function (p) { return map.unproject(p, zoom); };
+    return shape && {head: shape.head.map(back), end: back(shape.end)};
+  }
+
+  S.arrows = [];
+  function placeHeads() {
+    var map = S.map;
+    if (!map) { return; }
+    S.arrows.forEach(function (x) {
+      var shape = headShape(map, x.latlngs, x.weight);
+      x.head.setLatLngs(shape ? shape.head : []);
+      x.line.setLatLngs(shape ? x.latlngs.slice(0, -1).concat([shape.end]) : x.latlngs);
     });
   }
 
   function fillAxes(layer, data) {
     data.axes.forEach(function (x) {
       if (!x.line) { return; }
-      var a = S.actor(x.group), inferred = x.kind === "inferred", influence = x.kind === "influence";
-      var style = {color: a.colour, weight: influence ? 3 : x.width, opacity: 0.9,
-        dashArray: inferred ? "8 6" : (influence ? "1 6" : null), lineCap: influence ? "round" : null,
-        className: "sahelmap-axis sm-axis-" + x.kind};
+      var a = S.actor(x.group), style = axisStyle(x, a);
       var latlngs = x.line.map(function (c) { return [c[1], c[0]]; });
-      L.polyline(latlngs, style).bindPopup(axisPopup(x)).addTo(layer);
-      if (x.head) {
-        L.polygon(x.head.map(function (c) { return [c[1], c[0]]; }),
-          {color: a.colour, fillColor: a.colour, fillOpacity: 0.95, weight: 1,
-           className: "sahelmap-arrowhead"}).bindPopup(axisPopup(x)).addTo(layer);
-      }
+      var line = L.polyline(latlngs, style).bindPopup(axisPopup(x)).addTo(layer);
+      var head = L.polygon([], {color: a.colour, fillColor: a.colour, fillOpacity: 0.95, weight: 1,
+        className: "sahelmap-arrowhead"}).bindPopup(axisPopup(x)).addTo(layer);
+      S.arrows.push({line: line, head: head, latlngs: latlngs.map(L.latLng), weight: style.weight});
     });
+    placeHeads();
   }
+
+  S.style = {presence: presenceStyle, zone: zoneStyle, event: eventStyle, axis: axisStyle,
+    head: head, claimedOnly: claimedOnly, coarsePlace: coarsePlace, claimedEvent: claimedEvent};
 
   S.showPeriod = function (label) {
     var data = S.periods[label];
     if (!data) { return false; }
     S.current = label;
     S.drawn = [];
+    S.arrows = [];
     S.layers.forEach(function (l) {
       l.layer.clearLayers();
       if (l.kind === "presence") { fillPresence(l.layer, data, l.key); }
@@ -336,6 +451,7 @@
         (data.unmapped ? "; " + data.unmapped + (data.unmapped === 1 ? " record" : " records") +
           " located only to a country not drawn" : "");
     }
+    if (S.updateLegend) { S.updateLegend(); }
     return true;
   };
 
@@ -376,33 +492,28 @@
     ctl.addTo(map);
   };
 
-  S.legend = function (map, groups) {
-    var ctl = L.control({position: "bottomright"});
-    ctl.onAdd = function () {
-      var div = L.DomUtil.create("div", "sm-legend");
-      var html = "<strong>Groups</strong>";
-      groups.forEach(function (g) {
-        var a = S.actor(g);
-        html += "<div><span class=\"sm-swatch\" style=\"background:" + S.esc(a.colour) + "\"></span>" + S.esc(a.name) + "</div>";
-      });
-      html += "<strong>Presence</strong><div class=\"sm-status-key\">fill depth: present (light), contested " +
-        "(dashed outline), dominant (medium), control (dark; only a claim establishes it). Outline: thick " +
-        "solid, corroborated evidence; thin solid, reported; dotted with hatching, claimed or assessed only. " +
-        "Pale with long dashes: a region or province its records name only as a whole. Faded: the status " +
-        "changes under the sensitivity runs. Hexagons are 25 km cells around the places the records name.</div>";
-      html += "<strong>Zone of control</strong><div>one verdict per place (layer off by default): blue, state " +
-        "control (dark) or leaning to the state (light); purple, contested; the group's colour, leaning to " +
-        "it (light) or its control (dark)</div>";
-      html += "<strong>Events</strong><div>size: fatalities; outline colour: type " +
-        "(black battle, grey attack, red violence against civilians, gold seizure/base); " +
-        "solid fill: exact date, pale fill: week/month/range; large hollow dashed ring: located to a region; " +
-        "thin dotted outline: claimed or assessed</div>";
-      html += "<strong>Axes</strong><div>solid arrow: declared movement (width: stated size); " +
-        "dashed arrow: shift inferred from activity; dotted line: a route a source says is under the group's influence</div>";
-      div.innerHTML = html;
-      L.DomEvent.disableClickPropagation(div);
-      return div;
-    };
-    ctl.addTo(map);
+  /* Phones and small windows (the same query as in sahelmap.css): the layer control and
+     the legend fold into buttons, the title into one line. */
+  S.NARROW = "(max-width: 640px), (max-height: 500px)";
+  var narrowQuery = window.matchMedia ? window.matchMedia(S.NARROW) : null;
+  S.narrow = function () { return !!(narrowQuery && narrowQuery.matches); };
+  S.onNarrow = function (fn) {
+    if (narrowQuery && narrowQuery.addEventListener) {
+      narrowQuery.addEventListener("change", function () { fn(S.narrow()); });
+    }
+  };
+
+  /* Leaflet's layer control, folded to its button on a narrow screen whatever the page
+     asks (a period page shows it open on a wide one); made again when the screen turns. */
+  S.layerControl = function (map, base, overlays, options) {
+    var ctl = L.control.layers(base, overlays, L.extend({}, options, {
+      collapsed: options.collapsed || S.narrow()})).addTo(map);
+    S.onNarrow(function (narrow) {
+      map.off("click", ctl.collapse, ctl);  // Leaflet's, for a folded control
+      ctl.remove();
+      ctl.options.collapsed = options.collapsed || narrow;
+      ctl.addTo(map);
+    });
+    return ctl;
   };
 })();
