@@ -38,7 +38,8 @@ all: site
 site: $(MAPS)/index.html
 FIG_SRC    := $(PKG)/figures.py $(PKG)/webmap.py $(PKG)/pagedata.py $(PKG)/tables.py $(PKG)/_mirror.py \
               $(PKG)/_parallel.py $(PKG)/progress.py $(PKG)/cli.py
-GPKG_SRC   := $(PKG)/gpkg.py $(PKG)/styles.py $(PKG)/tables.py $(PKG)/_mirror.py $(PKG)/units.py
+GPKG_SRC   := $(PKG)/gpkg.py $(PKG)/styles.py $(PKG)/qgsproject.py $(PKG)/tables.py $(PKG)/_mirror.py \
+              $(PKG)/units.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sahelmap needs Python 3.11 or newer; run make PYTHON=python3.11")'
@@ -56,9 +57,10 @@ $(LEAFLET): package.json package-lock.json
 $(TABLES) &: $(STAMP) $(STAGE_SRC) $(RECORDS) $(GEODATA)
 	$(BIN)/sahelmap build --sensitivity --out $(MAPS) $(RECORDS)
 
-# The QGIS-ready GeoPackage and the report figures, from the tables.
-$(MAPS)/sahelmap.gpkg: $(TABLES) $(GPKG_SRC) $(GEODATA)
-	$(BIN)/sahelmap gpkg --tables $(MAPS) -o $@
+# The QGIS-ready GeoPackage with its QGIS project (one command writes both), and the
+# report figures, from the tables.
+$(MAPS)/sahelmap.gpkg $(MAPS)/sahelmap.qgz &: $(TABLES) $(GPKG_SRC) $(GEODATA)
+	$(BIN)/sahelmap gpkg --tables $(MAPS) -o $(MAPS)/sahelmap.gpkg
 
 $(MAPS)/figures/.built: $(TABLES) $(FIG_SRC) $(GEODATA)
 	$(BIN)/sahelmap figure --all --tables $(MAPS) --out $(MAPS)/figures
@@ -70,7 +72,8 @@ $(MAPS)/.pages-built: $(TABLES) $(SITE_SRC) $(LEAFLET) $(GEODATA)
 	$(BIN)/sahelmap site --tables $(MAPS) --out $(MAPS)
 	touch $@
 
-$(MAPS)/index.html: $(MAPS)/.pages-built $(MAPS)/sahelmap.gpkg $(MAPS)/figures/.built
+$(MAPS)/index.html: $(MAPS)/.pages-built $(MAPS)/sahelmap.gpkg $(MAPS)/sahelmap.qgz \
+                    $(MAPS)/figures/.built
 	$(BIN)/sahelmap site --index-only --tables $(MAPS) --out $(MAPS)
 	touch $@
 

@@ -439,13 +439,20 @@ def _read_tables(directory, geodata: Geodata) -> dict:
 
 
 def cmd_gpkg(args: argparse.Namespace) -> int:
+    from .gpkg import layers as gpkg_layers, write_gpkg
+    from .qgsproject import project_path, write_qgz
+
+    project = None if args.no_project else project_path(args.output)  # checked first
     geodata = _load(args)
     places = build_gazetteer(geodata)
-    from .gpkg import layers as gpkg_layers, write_gpkg
-
-    frames = gpkg_layers(_tables_for(args, geodata), geodata, places)
+    tables = _tables_for(args, geodata)
+    frames = gpkg_layers(tables, geodata, places)
     write_gpkg(frames, geodata.actors, args.output, progress=_count)
     print(f"{args.output}: " + ", ".join(f"{k} {len(v)}" for k, v in frames.items()))
+    if project:
+        write_qgz(args.output, tables["periods"])
+        print(f"{project}: the QGIS project, its Temporal Controller over "
+              f"{len(tables['periods'])} periods")
     return 0
 
 
@@ -629,10 +636,14 @@ def _output_commands(sub) -> None:
     p = sub.add_parser("gpkg", help="write the QGIS-ready GeoPackage",
                        description="Write places, admin units, events, claims, presence and axes "
                                    "to a GeoPackage 1.3 with a default QGIS style per layer and "
-                                   "date fields for the Temporal Controller.")
+                                   "date fields for the Temporal Controller, and beside it a "
+                                   "QGIS project (.qgz) that opens them ready to play.")
     _sources(p)
     p.add_argument("-o", "--output", default="maps/sahelmap.gpkg", metavar="FILE",
                    help="the GeoPackage to write (default: maps/sahelmap.gpkg)")
+    p.add_argument("--no-project", action="store_true",
+                   help="do not write the QGIS project beside it (FILE's name with .qgz: "
+                        "its layers styled, the Temporal Controller set to play the periods)")
     p.set_defaults(func=cmd_gpkg)
 
     p = sub.add_parser("figure", help="draw a period as a report figure (PNG, SVG, PDF)",

@@ -30,7 +30,9 @@ DOWNLOADS = [("events.csv", "events, located and joined to admin units"),
              ("zones.csv", "one verdict per place and period: the zone of control and who holds it"),
              ("axes.geojson", "axes of reinforcement, declared and inferred"),
              ("geocode_report.csv", "names that could not be placed, and rejected rows"),
-             ("sahelmap.gpkg", "everything as a QGIS-ready GeoPackage")]
+             ("sahelmap.gpkg", "everything as a QGIS-ready GeoPackage"),
+             ("sahelmap.qgz", "a QGIS project of the GeoPackage whose Temporal Controller plays "
+                              "the periods (save it beside sahelmap.gpkg and open it)")]
 
 
 def write_if_changed(path: Path, data: bytes | str) -> bool:
