@@ -16,6 +16,7 @@ import pytest
 
 from sahelmap import read_records
 from sahelmap.gpkg import LAYERS, layers, write_gpkg
+from sahelmap.styles import DAY_START
 from sahelmap.pipeline import analyse, locate
 
 from .conftest import RECORDS, ROOT
@@ -169,9 +170,12 @@ def test_qgis_opens_every_layer_styled_with_dates(built, tmp_path):
                              ("zones", "period_start", "period_end"),
                              ("axes", "period_start", "period_end"),
                              ("events", "date_start", "date_end")):
-        t = seen[name]["temporal"]
-        assert (t["mode"], t["start"], t["end"], t["limit"]) == (2, start, end, 1), name
-        assert t["active_after_reload"], name
+        t = seen[name]["temporal_reloaded"]
+        # from expressions on the date fields (styles.DAY_START), the end day included
+        assert t["active"] and (t["mode"], t["start"], t["end"], t["limit"]) == \
+            (4, start, end, 1), name
+        assert (t["start_expression"], t["end_expression"]) == \
+            (f'"{start}" || \'{DAY_START}\'', f'"{end}" || \'{DAY_START}\''), name
         assert seen[name]["fields"][start] == "Date" and seen[name]["fields"][end] == "Date"
 
 

@@ -6,6 +6,14 @@ import sys
 
 from qgis.core import (QgsApplication, QgsVectorLayer)
 
+
+def temporal(layer):
+    tp = layer.temporalProperties()
+    return {"active": tp.isActive(), "mode": int(tp.mode()), "start": tp.startField(),
+            "end": tp.endField(), "start_expression": tp.startExpression(),
+            "end_expression": tp.endExpression(), "limit": int(tp.limitMode())}
+
+
 app = QgsApplication([], False)
 app.initQgis()
 path = sys.argv[1]
@@ -26,14 +34,7 @@ for name in sys.argv[2:]:
             "label_field": (layer.labeling().settings().fieldName
                             if layer.labelsEnabled() and layer.labeling() else None),
         })
-        tp = layer.temporalProperties()
-        info["temporal"] = {
-            "active": tp.isActive(),
-            "mode": int(tp.mode()),
-            "start": tp.startField(),
-            "end": tp.endField(),
-            "limit": int(tp.limitMode()) if hasattr(tp, "limitMode") else None,
-        }
+        info["temporal"] = temporal(layer)  # as QGIS leaves it once the layer is added
         if hasattr(renderer, "categories"):
             info["first_category"] = renderer.categories()[0].value() if renderer.categories() else None
             if layer.geometryType() == 2:  # polygons: how each category is filled and outlined
@@ -45,7 +46,7 @@ for name in sys.argv[2:]:
                         "outline_width": float(props.get("outline_width", 0))}
         renderer = None  # reloading the style deletes the old renderer
         layer.loadDefaultStyle()  # what Layer Properties > Style > Default does
-        info["temporal"]["active_after_reload"] = layer.temporalProperties().isActive()
+        info["temporal_reloaded"] = temporal(layer)  # as the default style sets it
     out[name] = info
 print(json.dumps(out, sort_keys=True), flush=True)
 import os  # noqa: E402
