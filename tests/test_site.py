@@ -211,6 +211,7 @@ def test_make_rebuilds_only_the_stage_that_changed(tmp_path):
     assert list(step.values()) == sorted(step.values()), step
     index = (maps / "index.html").read_text(encoding="utf-8")
     assert 'href="sahelmap.gpkg" download' in index and 'href="figures/2025-04.svg"' in index
+    assert 'href="sahelmap.qgz" download' in index  # the QGIS project, written with it
     assert "Nothing to be done" in _make(maps=maps).stdout
     # -W: make runs as if the file had just changed (the tree is not touched)
     ran = _make("-W", "src/sahelmap/webmap.py", maps=maps).stdout  # page code
@@ -218,6 +219,9 @@ def test_make_rebuilds_only_the_stage_that_changed(tmp_path):
     ran = _make("-W", "src/sahelmap/figures.py", maps=maps).stdout  # figure code
     assert "sahelmap figure" in ran and "sahelmap site --index-only" in ran
     assert "sahelmap site --tables" not in ran and "sahelmap gpkg" not in ran
+    ran = _make("-W", "src/sahelmap/qgsproject.py", maps=maps).stdout  # project code
+    assert ran.count("sahelmap gpkg") == 1 and "sahelmap site --index-only" in ran
+    assert "sahelmap build" not in ran and "sahelmap figure" not in ran
     for changed in ("src/sahelmap/presence.py", "geodata/records/claims.csv"):
         ran = _make("-W", changed, maps=maps).stdout  # analysis code, a records file
         assert "sahelmap build" in ran and "sahelmap site" in ran, changed

@@ -440,7 +440,7 @@ def _read_tables(directory, geodata: Geodata) -> dict:
 
 def cmd_gpkg(args: argparse.Namespace) -> int:
     from .gpkg import layers as gpkg_layers, write_gpkg
-    from .qgsproject import project_path, write_qgz
+    from .qgsproject import UNIT_NAMES, period_step, project_path, write_qgz
 
     project = None if args.no_project else project_path(args.output)  # checked first
     geodata = _load(args)
@@ -450,9 +450,15 @@ def cmd_gpkg(args: argparse.Namespace) -> int:
     write_gpkg(frames, geodata.actors, args.output, progress=_count)
     print(f"{args.output}: " + ", ".join(f"{k} {len(v)}" for k, v in frames.items()))
     if project:
-        write_qgz(args.output, tables["periods"])
-        print(f"{project}: the QGIS project, its Temporal Controller over "
-              f"{len(tables['periods'])} periods")
+        periods = tables["periods"]
+        write_qgz(args.output, periods)
+        step = period_step(periods)
+        print(f"{project}: QGIS project, its Temporal Controller over {len(periods)} periods, "
+              f"{step.value} {UNIT_NAMES[step.unit]} a step")
+        if not step.regular:  # QGIS steps by one fixed interval
+            _err(f"sahelmap: gpkg: note: the periods differ in length or leave gaps, and "
+                 f"QGIS's Temporal Controller steps by one interval: {project} steps by "
+                 f"{step.value} days (the shortest period), so a frame can show parts of two")
     return 0
 
 

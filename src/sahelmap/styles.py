@@ -102,7 +102,8 @@ def temporal(start: str, end: str) -> str:
     def day(field: str) -> str:
         return '"' + field.replace('"', '""') + f'" || {_literal(DAY_START)}'
 
-    return (f'<temporal enabled="1" mode="4" startField={quoteattr(start)} endField={quoteattr(end)} '
+    return (f'<temporal enabled="1" mode="4" startField={quoteattr(start)} '
+            f'endField={quoteattr(end)} '
             'durationField="" durationUnit="min" fixedDuration="0" accumulate="0" '
             f'startExpression={quoteattr(day(start))} endExpression={quoteattr(day(end))} '
             'limitMode="1"><fixedRange><start></start><end></end></fixedRange></temporal>')

@@ -50,10 +50,11 @@ def describe(layer):
     tp = layer.temporalProperties()
     info = {"valid": layer.isValid(), "source": layer.source(), "style": style(layer),
             "renderer": renderer.type() if renderer else None,
-            "geometry": int(layer.geometryType()),
+            "geometry": int(layer.geometryType()), "crs": layer.crs().authid(),
             "temporal": {"active": tp.isActive(), "mode": int(tp.mode()),
                          "start": tp.startField(), "end": tp.endField(),
-                         "limit": int(tp.limitMode())}}
+                         "start_expression": tp.startExpression(),
+                         "end_expression": tp.endExpression(), "limit": int(tp.limitMode())}}
     if hasattr(renderer, "classAttribute"):
         info["attr"] = renderer.classAttribute()
         info["categories"] = [str(c.value()) for c in renderer.categories()]
@@ -72,7 +73,8 @@ for node in root.findLayers():
     info = {"name": layer.name(), "id": layer.id(), "visible": node.isVisible(),
             **describe(layer)}
     alone = QgsVectorLayer(layer.source(), layer.name(), "ogr")  # its default style
-    info["alone"] = {"style": style(alone), "temporal_active": alone.temporalProperties().isActive()}
+    info["alone"] = {"style": style(alone),
+                     "temporal_active": alone.temporalProperties().isActive()}
     layers.append(info)
 out["layers"] = layers
 out["order"] = [layer.name() for layer in root.layerOrder()]
