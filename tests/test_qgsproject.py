@@ -248,3 +248,26 @@ def test_the_step_of_windows(tmp_path):
     gap = windows([("a", "2025-01-01", "2025-01-31"), ("b", "2025-03-01", "2025-03-31")])
     assert not period_step(gap).regular
     assert time_range(seasons) == ("2024-10-01T00:00:00Z", "2025-09-30T00:00:00Z")
+
+
+def test_windows_of_unequal_length_are_stepped_by_the_shortest_with_a_note(built, tmp_path,
+                                                                           capsys):
+    """Tables cut into windows of unequal length: QGIS steps by one interval, so the
+    project steps by the shortest window, in days, and the command says so."""
+    maps = tmp_path / "maps"
+    shutil.copytree(built, maps, ignore=shutil.ignore_patterns("sahelmap.*"))
+    periods = pd.read_csv(maps / "periods.csv")
+    first, last = periods["period_start"].min(), periods["period_end"].max()
+    seasons = windows([("dry", first, "2024-05-31"), ("rainy", "2024-06-01", "2024-09-30"),
+                       ("late", "2024-10-01", last)])
+    seasons.to_csv(maps / "periods.csv", index=False)
+    assert main(["gpkg", "--tables", str(maps), "-o", str(maps / "sahelmap.gpkg")]) == 0
+    err = capsys.readouterr().err
+    shortest = int(seasons["days"].min())
+    assert f"steps by {shortest} days (the shortest period)" in err
+    with zipfile.ZipFile(maps / "sahelmap.qgz") as archive:
+        root = ET.fromstring(archive.read("sahelmap.qgs"))
+    times = root.find("ProjectTimeSettings")
+    assert (times.get("timeStep"), times.get("timeStepUnit")) == (str(shortest), "d")
+    assert (times.findtext("TemporalRange/start"), times.findtext("TemporalRange/end")) == \
+        (f"{first}T00:00:00Z", f"{last}T00:00:00Z")
