@@ -3,7 +3,8 @@ it in every text field, for the tests that check every output.
 
 Each string tries one way out of its context: markup in HTML, the end of an inline
 script, an event handler, a script URL, the line separators that once ended a
-JavaScript string, quotes and template backticks, and spreadsheet formulas. A string
+JavaScript string, quotes and template backticks, spreadsheet formulas, and control
+characters XML does not allow. A string
 that runs sets ``window.__pwned``.
 """
 
@@ -26,7 +27,9 @@ HOSTILE = [
     "@cmd",
     '<a href="javascript:window.__pwned=6">x</a>',
     "a&amp;b &lt;i&gt; \\u003cb\\u003e",
+    "bell\x07 vt\x0b nul-free controls",  # not allowed in XML 1.0
 ]
+CONTROLS = HOSTILE[-1]
 FORMULA_STARTS = ("=", "+", "-", "@")
 PLACES = [  # real places of the default example, so every record is placed by its point
     ("Djibo", 14.0986, -1.6267), ("Diapaga", 12.0706, 1.7889), ("Dédougou", 12.4634, -3.4607),
@@ -144,8 +147,9 @@ def hostile_geodata(source: Path, folder: Path) -> Path:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
         header = list(rows[0])
-    for i, row in enumerate(rows):
-        if row["actor_id"] in ("jnim", "isgs", "mil_bfa"):
-            row["display_name"] = f"{row['actor_id']} {text(i, 0)}"
+    names = {"jnim": HOSTILE[0], "isgs": HOSTILE[2], "mil_bfa": CONTROLS}
+    for row in rows:
+        if row["actor_id"] in names:
+            row["display_name"] = f"{row['actor_id']} {names[row['actor_id']]}"
     _write(path, header, rows)
     return target

@@ -13,12 +13,13 @@ from pathlib import Path
 import pyogrio
 import pytest
 
+from sahelmap._text import UNFIT
 from sahelmap.cli import main
 from sahelmap.tables import read_tables
 
 from .browser import Watched, browser
 from .conftest import ROOT
-from .hostile import FORMULA_STARTS, HOSTILE, acled_file, hostile_geodata, notes_files, ucdp_file
+from .hostile import CONTROLS, FORMULA_STARTS, HOSTILE, acled_file, hostile_geodata, notes_files, ucdp_file
 from .test_site import need_leaflet
 
 
@@ -143,9 +144,24 @@ def test_qml_styles_are_well_formed_and_carry_the_names_as_written(built):
         ET.fromstring(sld) if sld else None
         labels += [el.get("label") for el in qml_root.iter() if el.get("label")]
         assert not any(el.tag == "script" for el in qml_root.iter()), layer
-    names = [lab for lab in labels if lab.startswith(("jnim ", "isgs ", "mil_bfa "))]
-    assert names, labels[:10]
-    assert any(any(h in lab for h in HOSTILE) for lab in names)
+    def named(name: str) -> bool:
+        return any(lab == name or lab.startswith(name + ":") for lab in labels)
+
+    assert named(f"jnim {HOSTILE[0]}")  # the groups the layers draw
+    # a control character XML cannot hold is shown as U+FFFD, the rest as written
+    assert named("mil_bfa " + UNFIT.sub("\ufffd", CONTROLS))
+
+
+def test_a_colour_that_is_not_one_is_refused_in_one_line(tmp_path, capsys):
+    geodata = hostile_geodata(ROOT / "geodata", tmp_path)
+    actors = (geodata / "actors.csv").read_text(encoding="utf-8")
+    (geodata / "actors.csv").write_text(actors.replace("#D55E00", "url(http://evil.example/x)"),
+                                        encoding="utf-8")
+    assert main(["--geodata", str(geodata), "validate",
+                 str(ROOT / "geodata" / "records" / "events.csv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "actors.csv:" in err[0] and "url(http://evil.example/x)" in err[0]
+    assert "#rrggbb" in err[0]
 
 
 def test_geopackage_text_is_the_records_text_exactly(built):

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
 from ._parallel import each_in_order  # noqa: E402
+from ._text import printable  # noqa: E402
 from .styles import STATUS_ALPHA  # noqa: E402  (the GeoPackage's depths, for the same look)
 from .units import unit_geometries  # noqa: E402
 from .pagedata import display_lines, event_points  # noqa: E402
@@ -48,6 +49,8 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
                   width_mm: float = 170.0, text: bool = True, source: str = "see the events table"):
     """A matplotlib Figure of one period (the caller saves or closes it)."""
     plt.rcParams["svg.hashsalt"] = "sahelmap"
+    # place, group, file and source names are outside text: a "$" is a dollar, not mathtext
+    plt.rcParams["text.parse_math"] = False
     fig, ax = _frame(width_mm, geodata)
     actors = geodata.actors.set_index("actor_id")
     period = tables["periods"].set_index("period").loc[label]
@@ -64,8 +67,8 @@ def period_figure(label: str, tables: dict, geodata, labels: pd.DataFrame, *,
         groups = sorted(set(pres["group"]) | set(ev["actor"] if len(ev) else []) - {""})
         _legend(fig, groups, actors)
         credit = ATTRIBUTION.format("".join(f", {f}" for f in geodata.boundary_files), source)
-        fig.text(0.99, 0.125, credit, fontsize=4.8, ha="right", va="top", color="#444444",
-                 parse_math=False)  # file and source names are outside text: "$" is a dollar
+        fig.text(0.99, 0.125, printable(credit), fontsize=4.8, ha="right", va="top",
+                 color="#444444", parse_math=False)
     ax.set_xlabel("")
     ax.set_ylabel("")
     return fig
@@ -158,7 +161,7 @@ def _draw_labels(ax, labels: pd.DataFrame) -> None:
             style = {"country": dict(fontsize=6, color="#6b6b6b"),
                      "capital": dict(fontsize=6.5, fontweight="bold"),
                      "town": dict(fontsize=6)}[r.kind]
-            name = r.name.upper() if r.kind == "country" else r.name
+            name = printable(r.name.upper() if r.kind == "country" else r.name)
             ax.text(r.longitude + (0 if r.kind == "country" else 0.08), r.latitude, name,
                     zorder=7, va="center", **style)
             if r.kind != "country":
@@ -182,7 +185,7 @@ def _draw_furniture(fig, ax, text: bool) -> None:
 
 def _legend(fig, groups: list[str], actors) -> None:
     handles = [Patch(facecolor=actors["colour"].get(g, "#777777"), edgecolor="#555555",
-                     label=str(actors["display_name"].get(g, g))) for g in groups]
+                     label=printable(actors["display_name"].get(g, g))) for g in groups]
     handles += [Patch(facecolor="#888888", alpha=a, label=s) for s, a in STATUS_ALPHA.items()]
     handles += [Patch(facecolor="none", edgecolor="#555555", hatch="////", linestyle=":",
                       label="claimed or assessed only"),

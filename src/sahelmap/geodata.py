@@ -111,7 +111,17 @@ def read_curated(path: Path) -> pd.DataFrame:
 
 
 def read_actors(path: Path) -> pd.DataFrame:
-    return _read_csv(path, ACTOR_COLUMNS)
+    """The groups; each colour must be ``#rrggbb`` (the pages, the styles and the figures
+    all draw with it)."""
+    frame = _read_csv(path, ACTOR_COLUMNS)
+    bad = ~frame["colour"].astype(str).str.strip().str.fullmatch(r"#[0-9A-Fa-f]{6}")
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise GeodataError(f"{path}:{i + 2}: colour {frame['colour'].iat[i]!r} of "
+                           f"{frame['actor_id'].iat[i]!r} is not a colour; write it as #rrggbb "
+                           "(six hexadecimal digits, e.g. #D55E00)")
+    frame["colour"] = frame["colour"].str.strip()
+    return frame
 
 
 def read_geodata(directory: Path) -> Geodata:

@@ -6,12 +6,24 @@ are XML-escaped; the QML follows what QGIS 3.22 writes and reads.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax import saxutils
 
 import pandas as pd
 
+from ._text import printable
+
 STATUS_ALPHA = {"present": 0.25, "contested": 0.35, "dominant": 0.55, "control": 0.75}
 HEADER = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+
+
+def escape(text: str) -> str:
+    """XML text, with what XML cannot hold shown as U+FFFD (actors.csv names are the user's)."""
+    return saxutils.escape(printable(text))
+
+
+def quoteattr(text: str) -> str:
+    """A quoted XML attribute value (see :func:`escape`)."""
+    return saxutils.quoteattr(printable(text))
 
 
 def _rgb(hex_colour: str, alpha: float = 1.0) -> str:
