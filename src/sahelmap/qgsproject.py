@@ -221,9 +221,8 @@ def _style(layer: ProjectLayer) -> ET.Element:
         return ET.fromstring(layer.qml)
     except ET.ParseError as exc:
         raise InputError(f"layer_styles: the default style of {layer.name!r} is not "
-                         f"well-formed XML ({exc}); a name in it (geodata/actors.csv) holds "
-                         "a character XML cannot carry: remove it and write the GeoPackage "
-                         "again") from None
+                         f"well-formed XML ({exc}); the GeoPackage was changed after "
+                         "sahelmap wrote it: write it again with 'sahelmap gpkg'") from None
 
 
 def _dated(style: ET.Element | None) -> bool:

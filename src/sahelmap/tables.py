@@ -17,7 +17,12 @@ from ._csvformat import undefuse
 from ._errors import InputError
 from ._mirror import Mirror
 from .axes import AXIS_COLUMNS
+from .units import NAME_COLUMNS
 
+# the unit names presence and zones carry for their readers: the site, the GeoPackage and
+# the figures name units from the reference data, and 2M presence rows of names cost
+# a quarter of a gigabyte in memory
+SKIPPED = {"presence": NAME_COLUMNS, "zones": NAME_COLUMNS}
 CSV_TABLES = ("events", "claims", "movements", "presence", "zones", "periods")
 
 
@@ -27,16 +32,19 @@ NUMBERS = {"events": ("latitude", "longitude", "fatalities"), "claims": ("latitu
            "zones": ("stability",), "periods": ("days",)}
 
 
-def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_text_csv(path: Path, numbers: tuple[str, ...] = (),
+                  skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """A table written by sahelmap, every column as text (empty cells as '') except
     ``numbers``, read as floats (empty as NaN): the frame ``pd.read_csv(path, dtype=str,
     keep_default_na=False)`` and ``pd.to_numeric(errors="coerce")`` give, read by Arrow on
     several threads (values may span lines: notes do), or from its columnar copy
     (:mod:`._mirror`) while that still describes it. A number column Arrow cannot read
-    is left to pandas."""
+    is left to pandas. ``skip``: columns left out (never read from the copy, whose
+    pages stay on disk)."""
     table = _from_mirror(path, numbers)
     if table is not None:
-        return _one_chunk(table).to_pandas()
+        return _one_chunk(table.drop_columns([c for c in skip if c in table.column_names])
+                          ).to_pandas()
     with open(path, encoding="utf-8", newline="") as fh:
         names = next(csv.reader(fh), [])
     types = {n: pa.float64() if n in numbers else pa.string() for n in names}
@@ -44,7 +52,8 @@ def read_text_csv(path: Path, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
         table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(newlines_in_values=True),
                                convert_options=pacsv.ConvertOptions(
                                    column_types=types, strings_can_be_null=False,
-                                   null_values=[""]))
+                                   null_values=[""],
+                                   include_columns=[n for n in names if n not in skip]))
     except pa.ArrowInvalid as exc:
         if not numbers:
             reason = str(exc).splitlines()[0]
@@ -121,7 +130,7 @@ def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
         if not path.is_file():
             raise InputError(f"{path}: table not found; run 'sahelmap build --out {directory}' "
                              "first (make does)")
-        out[name] = read_text_csv(path, NUMBERS.get(name, ()))
+        out[name] = read_text_csv(path, NUMBERS.get(name, ()), SKIPPED.get(name, ()))
     for col in ("age_days", "n_events"):
         out["presence"][col] = out["presence"][col].astype("int64")
     out["presence"]["date_uncertain"] = out["presence"]["date_uncertain"] == "True"
