@@ -8,6 +8,7 @@ import csv
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pyogrio
@@ -135,7 +136,7 @@ def test_svg_figures_hold_no_script_handler_or_script_link(built):
                 assert "javascript:" not in value.lower(), (path.name, key)
 
 
-def test_qml_styles_are_well_formed_and_carry_the_names_as_written(built):
+def test_qml_styles_and_the_qgis_project_are_well_formed_and_carry_the_names(built):
     with sqlite3.connect(built / "sahelmap.gpkg") as con:
         styles = con.execute("SELECT f_table_name, styleQML, styleSLD FROM layer_styles").fetchall()
     labels = []
@@ -150,6 +151,12 @@ def test_qml_styles_are_well_formed_and_carry_the_names_as_written(built):
     assert named(f"jnim {HOSTILE[0]}")  # the groups the layers draw
     # a control character XML cannot hold is shown as U+FFFD, the rest as written
     assert named("mil_bfa " + UNFIT.sub("\ufffd", CONTROLS))
+    # the QGIS project carries the same styles, and parses
+    with zipfile.ZipFile(built / "sahelmap.qgz") as archive:
+        [member] = archive.namelist()
+        project = ET.fromstring(archive.read(member))
+    shown = [el.get("label") for el in project.iter("category") if el.get("label")]
+    assert any(lab.startswith(f"jnim {HOSTILE[0]}") for lab in shown)
 
 
 def test_a_colour_that_is_not_one_is_refused_in_one_line(tmp_path, capsys):
