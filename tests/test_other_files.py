@@ -238,3 +238,42 @@ def test_any_cut_of_an_acled_export_is_read_or_refused_in_one_line(geodata, tmp_
                                           "with them empty")
     else:
         assert warned == []
+
+
+def test_own_records_keeping_export_columns_are_read_as_own_records(tmp_path):
+    """A records file may keep an ACLED id, dates or precisions for provenance: it is
+    still the own format (record_id says so), its extra columns kept with a warning."""
+    path = tmp_path / "notes.csv"
+    path.write_text("record_id,date_start,actor,confidence,source,event_type,place_name,"
+                    "country,event_id_cnty,event_date,time_precision,geo_precision,actor2\n"
+                    "e1,2024-03-05,jnim,reported,src,attack,Djibo,BFA,BFA20001,2024-03-05,1,1,"
+                    "Military Forces of Burkina Faso (2022-)\n", encoding="utf-8")
+    res = run("validate", path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("1 events, 0 claims, 0 movements valid; 0 rows rejected")
+    warned = [line for line in res.stderr.splitlines() if "is not a column sahelmap reads" in line]
+    assert len(warned) == 5  # event_id_cnty, event_date, time_precision, geo_precision, actor2
+
+
+def test_a_table_sahelmap_wrote_is_not_taken_for_records(tmp_path):
+    out = tmp_path / "maps"
+    assert run("-q", "build", "--out", out).returncode == 0
+    for table in ("events.csv", "claims.csv", "movements.csv"):
+        res = run("validate", out / table)
+        assert res.returncode == 2 and "Traceback" not in res.stderr
+        [line] = res.stderr.splitlines()
+        assert "a table sahelmap wrote" in line and "records files it was built from" in line
+
+
+@pytest.mark.parametrize("name,data,said", [
+    ("unicode.csv", "record_id,date_start\ne1,2024-01-01\n".encode("utf-16"), "UTF-16 text"),
+    ("sheet.xlsx", b"PK\x03\x04\x14\x00\x06\x00" + bytes(200), "spreadsheet workbook"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), "spreadsheet workbook"),
+])
+def test_a_workbook_or_utf16_file_says_so_in_one_line(tmp_path, name, data, said):
+    path = tmp_path / name
+    path.write_bytes(data)
+    res = run("validate", path)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    [line] = res.stderr.splitlines()
+    assert said in line and "CSV UTF-8" in line and "\x00" not in line

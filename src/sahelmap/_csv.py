@@ -23,6 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from ._errors import InputError
+
 CHUNK = 1 << 26
 
 
@@ -116,11 +118,25 @@ def read_header(path: Path) -> list[str] | None:
     first row alone; None when the file cannot be opened or is empty (the readers then
     say why). Bytes that are not UTF-8 become U+FFFD: the names only identify the layout."""
     try:
+        with open(path, "rb") as fh:
+            start = fh.read(4096)
+        _not_text(path, start)
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
             first = next(csv.reader(fh), None)
     except (OSError, csv.Error):
         return None
     return None if first is None else [h.strip() for h in first]
+
+
+def _not_text(path: Path, start: bytes) -> None:
+    """Refuse, in one line, a workbook or UTF-16 text saved where a CSV was meant."""
+    if start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise InputError(f"{path}: a spreadsheet workbook (Excel or similar), not CSV text; "
+                         "open it and save the sheet as 'CSV UTF-8 (comma delimited)'")
+    # UTF-16 of Latin text: every other byte zero (a stray NUL in a UTF-8 cell is a row's problem)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or start.count(0) > len(start) // 4:
+        raise InputError(f"{path}: UTF-16 text (Excel's 'Unicode Text'), not UTF-8 CSV; open "
+                         "it and save it as 'CSV UTF-8 (comma delimited)'")
 
 
 def read_table_rows(path: Path, columns=None) -> tuple[list[str], pd.DataFrame] | None:

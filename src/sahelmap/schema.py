@@ -76,13 +76,14 @@ def detect_kind(columns: list[str]) -> str | None:
 
 def detect(header: list[str]) -> str | None:
     """'acled', 'ucdp', 'notes' or None, from the column names: an export is read as one
-    when it resembles the source and has every column sahelmap needs of it."""
+    when it resembles the source and has every column sahelmap needs of it; a file with
+    a record_id is one of sahelmap's own (which may keep an export's columns as extras)."""
     cols = set(lower_header(header))
+    if "record_id" in cols:
+        return "notes"
     for key, source in EXPORTS.items():
         if source.resembled_by(cols) and not source.lacks(cols):
             return key
-    if "record_id" in cols:
-        return "notes"
     return None
 
 
@@ -159,6 +160,12 @@ def identify(path: Path, header: list[str]) -> list[Problem]:
     cols = set(lower_header(header))
     if len(header) == 1 and header[0] and any(d in header[0] for d in (",", *DELIMITERS)):
         raise _one_column(path, header[0])
+    if "record_kind" in cols and cols & {f"{k}_id" for k in KINDS}:
+        raise InputError(f"{path}:1: a table sahelmap wrote (its records, located), not a "
+                         "records file; give the records files it was built from (your own, "
+                         "or ACLED and UCDP exports)")
+    if "record_id" in cols:  # the own format first: it may keep export columns as extras
+        return _own(path, cols)
     if "events" in cols and cols & PERIOD_COLUMNS and not cols & {"record_id", "id",
                                                                    *EXPORTS["acled"].needs[0]}:
         raise _counts(path, header, cols)
@@ -170,17 +177,19 @@ def identify(path: Path, header: list[str]) -> list[Problem]:
             raise InputError(f"{path}:1: {source.name} without {', '.join(lacking)}, which "
                              f"sahelmap needs of every event; {source.fix}")
         return _thin(path, source, cols, _old_acled(header, cols))
-    if "record_id" in cols:
-        if detect_kind(list(cols)) is None:
-            raise InputError(
-                f"{path}:1: sahelmap records file without event_type, status, or origin and "
-                "destination, the column that says whether its rows are events, claims or "
-                "movements; add the one for the kind of records it holds (README, 'Records "
-                "format')")
-        return []
     raise InputError(f"{path}:1: not a file sahelmap reads (columns: {_some(header) or 'none'}); it reads "
                      "ACLED event exports, UCDP GED downloads and its own records files "
                      "(README, 'Input files')")
+
+
+def _own(path: Path, cols: set[str]) -> list[Problem]:
+    if detect_kind(list(cols)) is None:
+        raise InputError(
+            f"{path}:1: sahelmap records file without event_type, status, or origin and "
+            "destination, the column that says whether its rows are events, claims or "
+            "movements; add the one for the kind of records it holds (README, 'Records "
+            "format')")
+    return []
 
 
 def _thin(path: Path, source: Export, cols: set[str], old: bool) -> list[Problem]:
