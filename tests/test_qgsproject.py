@@ -209,8 +209,10 @@ def test_names_and_styles_from_data_are_escaped(geodata):
 def test_a_geopackage_name_qgis_cannot_point_at_is_refused(built, tmp_path, capsys):
     assert main(["-q", "gpkg", "--tables", str(built), "-o", str(tmp_path / "a|b.gpkg")]) == 2
     assert main(["-q", "gpkg", "--tables", str(built), "-o", str(tmp_path / "map.qgz")]) == 2
+    assert main(["-q", "gpkg", "--tables", str(built), "-o", str(tmp_path / "x%20y.gpkg")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 2 and "'|'" in err[0] and "overwrite the GeoPackage" in err[1]
+    assert len(err) == 3 and "'|'" in err[0] and "overwrite the GeoPackage" in err[1]
+    assert "'%'" in err[2]
     assert all("--no-project" in line for line in err)
     assert list(tmp_path.iterdir()) == []  # refused before anything is written
 
@@ -275,3 +277,15 @@ def test_windows_of_unequal_length_are_stepped_by_the_shortest_with_a_note(built
     assert (times.get("timeStep"), times.get("timeStepUnit")) == (str(shortest), "d")
     assert (times.findtext("TemporalRange/start"), times.findtext("TemporalRange/end")) == \
         (f"{first}T00:00:00Z", f"{last}T00:00:00Z")
+
+
+@pytest.mark.parametrize("name", ["my map #1.gpkg", "a?b.gpkg", "Dédougou & co.gpkg"])
+def test_a_geopackage_name_with_url_characters_gets_its_project(built, tmp_path, name):
+    """'#' and '?' are a file name's own characters, not a URL's parts."""
+    gpkg = tmp_path / name
+    assert main(["-q", "gpkg", "--tables", str(built), "-o", str(gpkg)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, gpkg.stem + ".qgz"])
+    with zipfile.ZipFile(gpkg.with_suffix(".qgz")) as archive:
+        root = ET.fromstring(archive.read(archive.namelist()[0]))
+    sources = {el.text for el in root.iter("datasource")}
+    assert f"./{name}|layername=presence" in sources

@@ -69,7 +69,8 @@ class TimeStep(NamedTuple):
 def gpkg_layers(path: Path | str) -> list[ProjectLayer]:
     """The feature layers of the GeoPackage at ``path``, in its order, with their
     geometry type, extent, CRS and default style."""
-    con = sqlite3.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True)
+    # as a file: URI, percent-encoded, so a '#' or '?' in the name is the name's
+    con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         rows = con.execute(
             "SELECT c.table_name, g.geometry_type_name, c.min_x, c.min_y, c.max_x, c.max_y, "
@@ -296,9 +297,10 @@ def project_path(gpkg: Path | str) -> Path:
     if path.name == gpkg.name:
         raise InputError(f"{gpkg}: the QGIS project would overwrite the GeoPackage; give "
                          "the GeoPackage a name ending in .gpkg, or pass --no-project")
-    if "|" in gpkg.name:
-        raise InputError(f"{gpkg}: a QGIS data source cannot name a file with '|'; rename "
-                         "the GeoPackage, or pass --no-project")
+    for char in "|%":  # QGIS splits a source at '|' and decodes '%xx' in it
+        if char in gpkg.name:
+            raise InputError(f"{gpkg}: a QGIS data source cannot name a file with '{char}'; "
+                             "rename the GeoPackage, or pass --no-project")
     return path
 
 
