@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import signal
 import subprocess
@@ -73,7 +74,7 @@ def test_a_manifest_cannot_reach_outside_the_site(tmp_path):
     root.mkdir(parents=True)
     (tmp_path / "victim.txt").write_text("keep me")
     (root / MANIFEST).write_text(json.dumps({"move": [], "remove": ["../victim.txt"]}))
-    with pytest.raises(InputError, match="not a path inside the site"):
+    with pytest.raises(InputError, match="not a path inside the site; .*commit.json is damaged"):
         finish(tmp_path / "site")
     assert (tmp_path / "victim.txt").read_text() == "keep me"
 
@@ -119,3 +120,52 @@ def test_killing_the_site_step_midway_leaves_the_old_site_whole(tmp_path):
     assert subprocess.run([*SAHELMAP, "-q", "site", "--tiles", "--tables", str(fresh),
                            "--out", str(fresh)]).returncode == 0
     assert _site_files(fresh) == after
+
+
+def test_a_rebuild_removes_its_old_periods_and_never_the_users_own_files(tmp_path):
+    site = tmp_path / "maps"
+    (site / "data").mkdir(parents=True)
+    (site / "about.html").write_text("<p>my own page</p>")
+    (site / "data" / "mine.js").write_text("var mine = 1;")
+    build(site)
+    listed = (site / ".sahelmap" / "site-files").read_text().split()
+    assert "2025-04.html" in listed and "data/2025-04.js" in listed
+    assert "about.html" not in listed
+    # a period an earlier build wrote that the tables no longer have
+    (site / "2019-01.html").write_text("old page")
+    (site / "data" / "2019-01.js").write_text("old data")
+    (site / ".sahelmap" / "site-files").write_text("\n".join(listed + ["2019-01.html",
+                                                                        "data/2019-01.js"]))
+    cmd = [*SAHELMAP, "site", "--tables", str(site), "--out", str(site)]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "2 removed" in res.stderr
+    assert not (site / "2019-01.html").exists() and not (site / "data" / "2019-01.js").exists()
+    assert (site / "about.html").read_text() == "<p>my own page</p>"
+    assert (site / "data" / "mine.js").read_text() == "var mine = 1;"
+
+
+def test_a_period_label_that_is_no_file_name_is_refused_with_its_row(tmp_path):
+    site = tmp_path / "maps"
+    build(site)
+    shutil.rmtree(site / ".sahelmap")  # the tables as a user edited them: the CSV is read
+    periods = (site / "periods.csv").read_text().splitlines()
+    periods[3] = "../evil," + periods[3].split(",", 1)[1]
+    (site / "periods.csv").write_text("\n".join(periods) + "\n")
+    res = subprocess.run([*SAHELMAP, "site", "--tables", str(site), "--out", str(tmp_path / "s")],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    [line] = res.stderr.splitlines()
+    assert "periods.csv:4: period '../evil' cannot name a page" in line
+    assert not (tmp_path / "evil.html").exists() and not (tmp_path / "s").exists()
+
+
+def test_an_out_folder_that_is_a_file_is_one_line(tmp_path):
+    afile = tmp_path / "maps"
+    afile.write_text("not a folder")
+    res = subprocess.run([*SAHELMAP, "-q", "build", "--out", str(afile / "x")],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    [line] = res.stderr.splitlines()
+    assert line.startswith(f"sahelmap: error: {afile / 'x'}: Not a directory")
+    assert afile.read_text() == "not a folder"

@@ -404,7 +404,7 @@ def cmd_site(args: argparse.Namespace) -> int:
                                 tiles=args.tiles, max_points=args.max_points, progress=_count)
         except FileNotFoundError as exc:
             raise InputError(str(exc)) from None
-        removed = stale_files(out, set(tables["periods"]["period"]))
+        removed = stale_files(out, set(tables["periods"]["period"]), stage)
         stage.commit(removed)
     sizes = result["sizes"]
     biggest = max(sizes, key=sizes.get) if sizes else ""
@@ -704,6 +704,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("sahelmap: interrupted")
         return 130
+    except OSError as exc:  # a folder that is a file, no permission, a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        _err(f"sahelmap: error: {where}{exc.strerror or exc}; check the path and its "
+             "permissions, and the free space")
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

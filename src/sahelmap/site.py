@@ -255,12 +255,29 @@ def _start_period(presence: pd.DataFrame, periods: pd.DataFrame) -> str:
     return str(counts.sort_values(ascending=False, kind="stable").index[0])
 
 
-def stale_files(out: Path, keep: set[str]) -> list[str]:
-    """The period pages and data files in ``out`` that no longer belong to the site
-    (relative paths, for the staging commit to remove)."""
-    return sorted(p.relative_to(out).as_posix() for p in
-                  list(out.glob("data/*.js")) + list(out.glob("*.html"))
-                  if p.stem not in keep and p.name not in ("index.html", "method.html"))
+SITE_FILES = ".sahelmap/site-files"  # the period pages and data the last build wrote
+
+
+def period_files(labels) -> list[str]:
+    """The files of the given periods' pages (relative to the site), sorted."""
+    return sorted(f for label in labels for f in (f"{label}.html", f"data/{label}.js"))
+
+
+def stale_files(out: Path, keep: set[str], stage: Staging) -> list[str]:
+    """The period pages and data files an earlier build wrote into ``out`` that no longer
+    belong to the site (relative paths, for the staging commit to remove); stages the
+    list of the new site's period files for the next build. Only the files sahelmap
+    wrote are ever removed: a user's own page in the folder stays. A site built before
+    the list was kept counts a page as its own when its data file is there too."""
+    listed = out / SITE_FILES
+    if listed.is_file():
+        before = set(listed.read_text(encoding="utf-8").split())
+    else:
+        pairs = {p.stem for p in out.glob("data/*.js")} & {p.stem for p in out.glob("*.html")}
+        before = set(period_files(pairs))
+    now = period_files(keep)
+    stage.write(SITE_FILES, "\n".join(now) + "\n")
+    return sorted(rel for rel in before - set(now) if (out / rel).is_file())
 
 
 def snippet(label: str, base: str = "", height: int = 560) -> str:

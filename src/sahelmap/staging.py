@@ -34,12 +34,11 @@ def atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _relative(rel: str) -> PurePosixPath:
-    """A manifest path, refused if it could leave the site's folder."""
+def _relative(rel: str, fix: str = "nothing was written") -> PurePosixPath:
+    """A path in the site, refused if it could leave the site's folder."""
     path = PurePosixPath(rel)
     if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] == STAGING:
-        raise InputError(f"{MANIFEST}: {rel!r} is not a path inside the site; remove the "
-                         f"{STAGING} folder and build the site again")
+        raise InputError(f"{rel!r} is not a path inside the site; {fix}")
     return path
 
 
@@ -67,13 +66,14 @@ def finish(out: Path) -> str | None:
 
 
 def _apply(out: Path, root: Path, plan: dict) -> None:
+    fix = f"{root / MANIFEST} is damaged: remove {root} and build the site again"
     for rel in _order(plan["move"]):
-        staged = root / _relative(rel)
+        staged = root / _relative(rel, fix)
         if staged.exists():  # else moved before the interruption
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, out / rel)
     for rel in plan["remove"]:
-        (out / _relative(rel)).unlink(missing_ok=True)
+        (out / _relative(rel, fix)).unlink(missing_ok=True)
     shutil.rmtree(root)
 
 

@@ -17,6 +17,7 @@ from ._csvformat import undefuse
 from ._errors import InputError
 from ._mirror import Mirror
 from .axes import AXIS_COLUMNS
+from .periods import LABEL_PATTERN
 from .units import NAME_COLUMNS
 
 # the unit names presence and zones carry for their readers: the site, the GeoPackage and
@@ -122,6 +123,17 @@ def _numbers_by_pandas(path: Path, numbers: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
+def _check_labels(path: Path, labels: pd.Series) -> None:
+    """Period labels name the site's files: one that could not be a file name (or could
+    leave the folder) is refused, naming its row."""
+    bad = ~labels.astype(str).str.match(LABEL_PATTERN.pattern)
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise InputError(f"{path}:{i + 2}: period {labels.iat[i]!r} cannot name a page; "
+                         "labels are letters, digits, '.', '_' or '-' (at most 40): rebuild "
+                         "the tables with 'sahelmap build'")
+
+
 def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
     directory = Path(directory)
     out: dict[str, pd.DataFrame] = {}
@@ -136,6 +148,7 @@ def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
     out["presence"]["date_uncertain"] = out["presence"]["date_uncertain"] == "True"
     out["presence"]["evidence_events"] = out["presence"]["evidence_events"].fillna("")
     out["periods"]["days"] = out["periods"]["days"].astype("int64")
+    _check_labels(directory / "periods.csv", out["periods"]["period"])
     axes = directory / "axes.geojson"
     if not axes.is_file():
         raise InputError(f"{axes}: table not found; run 'sahelmap build --out {directory}' first")
