@@ -296,3 +296,27 @@ def test_a_hostile_colour_in_the_actors_draws_grey_and_fetches_nothing(chromium,
     assert styled == 0
     page.wait_for_timeout(200)
     assert w.foreign(("file://",)) == []
+
+
+def test_a_period_with_nothing_recorded_says_so_in_its_legend(chromium, tmp_path):
+    """Two events two years apart: the periods between, once the first has faded, have
+    no group and no symbol to show, and their legend says why it is empty."""
+    from .test_site import build
+
+    records = tmp_path / "events.csv"
+    records.write_text(
+        "record_id,date_start,actor,event_type,place_name,country,confidence,source\n"
+        "a,2023-01-10,jnim,attack,Djibo,BFA,reported,s\n"
+        "b,2025-01-10,jnim,attack,Diapaga,BFA,reported,s\n", encoding="utf-8")
+    out = tmp_path / "site"
+    build(out, records)
+    labels = sorted(p.stem for p in (out / "data").glob("*.js"))
+    empty = [lab for lab in labels if not groups_drawn(period_data(out, lab))]
+    assert empty and "2023-01" not in empty and "2025-01" not in empty
+    w, page = open_at(chromium, (out / f"{empty[0]}.html").as_uri(), DESKTOP)
+    assert "Nothing recorded in this period" in page.locator("#sm-legend-body").inner_text()
+    assert legend_keys(page, "group") == set()
+    w2, page2 = open_at(chromium, (out / "2025-01.html").as_uri(), DESKTOP)
+    assert "Nothing recorded" not in page2.locator("#sm-legend-body").inner_text()
+    assert legend_keys(page2, "group") == {"jnim"}
+    assert w.errors == [] and w2.errors == []

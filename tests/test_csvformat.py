@@ -291,9 +291,10 @@ def test_frames_pandas_writes_are_guarded_too(tmp_path):
     from sahelmap.export import write_csv
 
     frame = pd.DataFrame({"when": pd.to_datetime(["2025-01-01 10:00", "2025-01-02 11:00"]),
-                          "note": ["=1+1", "ok"], "n": [-1, 2]})
+                          "note": ["=1+1", "ok"], "n": [-1, 2],
+                          "group": pd.Categorical(["@x", "-y"])})
     assert csv_bytes(frame) is None  # the pandas path
     write_csv(frame, tmp_path / "p.csv")
     assert (tmp_path / "p.csv").read_text().splitlines()[1:] == [
-        "2025-01-01 10:00:00,'=1+1,-1", "2025-01-02 11:00:00,ok,2"]
+        "2025-01-01 10:00:00,'=1+1,-1,'@x", "2025-01-02 11:00:00,ok,2,'-y"]
     assert defused_frame(frame)["n"].tolist() == [-1, 2]

@@ -169,7 +169,12 @@ def defused_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         col = out[name]
-        if column_kind(col) == "text" or (col.dtype == object and pd.api.types.infer_dtype(
+        if column_kind(col) == "category":  # the categories guarded, the codes kept
+            cats = pd.Series(col.cat.categories, dtype=object)
+            guard = cats.str.match(FORMULA_START, na=False).astype(bool)
+            out[name] = col.cat.rename_categories(
+                cats.where(~guard, "'" + cats.astype(str)).tolist())
+        elif column_kind(col) == "text" or (col.dtype == object and pd.api.types.infer_dtype(
                 col, skipna=True) in ("string", "mixed")):
             text = col.astype(object)
             starts = text.str.match(FORMULA_START, na=False).astype(bool)

@@ -453,7 +453,8 @@ def cmd_gpkg(args: argparse.Namespace) -> int:
         periods = tables["periods"]
         write_qgz(args.output, periods)
         step = period_step(periods)
-        print(f"{project}: QGIS project, its Temporal Controller over {len(periods)} periods, "
+        print(f"{project}: QGIS project, its Temporal Controller over {len(periods)} "
+              f"period{'s' if len(periods) != 1 else ''}, "
               f"{step.value} {UNIT_NAMES[step.unit]} a step")
         if not step.regular:  # QGIS steps by one fixed interval
             _err(f"sahelmap: gpkg: note: the periods differ in length or leave gaps, and "

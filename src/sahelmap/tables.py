@@ -60,9 +60,9 @@ def read_text_csv(path: Path, numbers: tuple[str, ...] = (),
             reason = str(exc).splitlines()[0]
             raise InputError(f"{path}: cannot be read as a sahelmap table ({reason}); rebuild "
                              f"it with 'sahelmap build --out {path.parent}'") from None
-        return _numbers_by_pandas(path, numbers)
+        return _numbers_by_pandas(path, numbers, skip)
     if numbers and not table.num_rows:  # pandas types empty columns its own way
-        return _numbers_by_pandas(path, numbers)
+        return _numbers_by_pandas(path, numbers, skip)
     return _one_chunk(_undefused(table)).to_pandas()
 
 
@@ -115,12 +115,20 @@ def _parse_floats(text: pa.ChunkedArray) -> pa.ChunkedArray:
                    pa.float64())
 
 
-def _numbers_by_pandas(path: Path, numbers: tuple[str, ...]) -> pd.DataFrame:
-    frame = read_text_csv(path)
+def _numbers_by_pandas(path: Path, numbers: tuple[str, ...], skip: tuple[str, ...] = ()
+                       ) -> pd.DataFrame:
+    frame = read_text_csv(path, skip=skip)
     for col in numbers:
         if col in frame:
             frame[col] = pd.to_numeric(frame[col], errors="coerce")
     return frame
+
+
+def _counts(datasets: pd.DataFrame) -> pd.DataFrame:
+    """The datasets table with its counts as whole numbers."""
+    for col in ("events", "published"):
+        datasets[col] = datasets[col].fillna(0).astype("int64")
+    return datasets
 
 
 def _check_labels(path: Path, labels: pd.Series) -> None:
@@ -153,7 +161,7 @@ def read_tables(directory: Path | str) -> dict[str, pd.DataFrame]:
     if not axes.is_file():
         raise InputError(f"{axes}: table not found; run 'sahelmap build --out {directory}' first")
     datasets = directory / "datasets.csv"
-    out["datasets"] = (pd.read_csv(datasets, dtype={"dataset": str, "licence": str})
+    out["datasets"] = (_counts(read_text_csv(datasets, ("events", "published")))
                        if datasets.is_file() else pd.DataFrame(columns=["dataset", "events",
                                                                         "published", "licence"]))
     frame = gpd.read_file(axes, engine="pyogrio")

@@ -203,6 +203,9 @@
     if (shown("zones")) { zoneKeys(body, data); }
     if (shown("events")) { eventKeys(body, data); }
     if (shown("axes")) { axisKeys(body, data); }
+    if (!body.querySelector("[data-key]")) {  // say it, rather than show an empty legend
+      el("div", "sm-legend-none", "Nothing recorded in this period on the layers shown", body);
+    }
     var more = el("div", "sm-legend-more", null, body);
     el("a", "", "How to read the map", more).href = "method.html";
     if (S.fitLegend) { S.fitLegend(); }
