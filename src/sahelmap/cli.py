@@ -170,7 +170,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
         print(f"{kind}: {len(frame)} ({', '.join(f'{k} {v}' for k, v in counts.items()) or 'none'})")
     moves = out["movements"]
     print(f"movements: {len(moves)} ({int(moves.geometry.notna().sum())} with both ends located)")
-    for line in listing(out["report"], _geocoded_line, args.report):
+    for line in listing(out["report"], _geocoded_line, _report_path(args)):
         print(line)
     if args.output:
         outdir = Path(args.output)

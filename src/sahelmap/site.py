@@ -240,7 +240,7 @@ class _PeriodJob:
         changed = []
         data = _js("addPeriod", self.cutter.data(row)).encode("utf-8")
         page = self.pages(label).encode("utf-8")
-        for rel, content in ((f"data/{label}.js", data), (f"{label}.html", page)):
+        for rel, content in zip(page_files(label), (data, page)):
             if self.write(rel, content):
                 changed.append(rel)
         return label, changed, len(page) + len(data)
@@ -258,9 +258,14 @@ def _start_period(presence: pd.DataFrame, periods: pd.DataFrame) -> str:
 SITE_FILES = ".sahelmap/site-files"  # the period pages and data the last build wrote
 
 
+def page_files(label: str) -> tuple[str, str]:
+    """A period's data file and page, relative to the site."""
+    return f"data/{label}.js", f"{label}.html"
+
+
 def period_files(labels) -> list[str]:
     """The files of the given periods' pages (relative to the site), sorted."""
-    return sorted(f for label in labels for f in (f"{label}.html", f"data/{label}.js"))
+    return sorted(f for label in labels for f in page_files(label))
 
 
 def stale_files(out: Path, keep: set[str], stage: Staging) -> list[str]:

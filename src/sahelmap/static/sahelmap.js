@@ -96,17 +96,16 @@
       style: {color: "#d2cdc2", weight: 0.4, fill: false, dashArray: "2 2"}}).addTo(map);
     map.createPane("sm-labels"); map.getPane("sm-labels").style.zIndex = 650;
     map.getPane("sm-labels").style.pointerEvents = "none";
-    var labels = (b.labels || []).map(function (p, i) {
+    var labels = (b.labels || []).map(function (p) {
       var m = L.marker([p.lat, p.lon], {pane: "sm-labels", interactive: false, keyboard: false,
         icon: L.divIcon({className: "sm-label sm-label-" + p.kind, html: S.esc(p.name),
                          iconSize: null})}).addTo(map);
       var el = m.getElement();
-      return {marker: m, el: el, kind: p.kind, order: i, w: el.offsetWidth, h: el.offsetHeight};
+      return {marker: m, el: el, kind: p.kind, w: el.offsetWidth, h: el.offsetHeight};
     });
-    // capitals first, then countries, then towns (each kind in the data's order: by population)
-    S.labels = labels.sort(function (x, y) {
-      return (LABEL_RANK[x.kind] - LABEL_RANK[y.kind]) || (x.order - y.order);
-    });
+    // in the data's order of importance: capitals, countries, then towns by population
+    // (webmap.basemap_data orders them)
+    S.labels = labels;
     map.on("zoomend", function () { declutter(map); placeHeads(); });
     declutter(map);
   };
@@ -116,7 +115,6 @@
      name goes right of its point, else left, above, below or at a corner; a country's
      name is centred on its point, else just below, above or to a side. Town names wait
      for zoom 5, where a pixel is under 5 km. */
-  var LABEL_RANK = {capital: 0, country: 1, town: 2};
   var TOWN_ZOOM = 5, GAP = 2;
   function candidates(l) {
     var w = l.w, h = l.h, below = GAP, above = -h - GAP;
